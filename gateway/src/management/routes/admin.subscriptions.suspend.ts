@@ -1,0 +1,7 @@
+/** POST /api/v1/admin/subscriptions/{id}/suspend (see admin-decision.ts). */
+import type { ManagementApp, ManagementDeps } from "../env.ts";
+import { registerAdminDecision } from "../admin-decision.ts";
+
+export function registerAdminSubscriptionsSuspend(api: ManagementApp, deps: ManagementDeps): void {
+  registerAdminDecision(api, deps, "suspend");
+}

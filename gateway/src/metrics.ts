@@ -1,0 +1,149 @@
+/**
+ * Prometheus metrics: counters, gauges and histograms with labels, rendered
+ * in the text exposition format. Hand-written because the needs are small
+ * and the hot path must pay only a map lookup and an addition per update.
+ */
+
+type Labels = Record<string, string>;
+
+function labelKey(labels: Labels | undefined): string {
+  if (!labels) return "";
+  let out = "";
+  for (const k of Object.keys(labels).sort()) out += `${out ? "," : ""}${k}="${escape(labels[k]!)}"`;
+  return out;
+}
+
+function escape(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+}
+
+interface Metric {
+  name: string;
+  help: string;
+  render(): string;
+}
+
+export class Counter implements Metric {
+  readonly name: string;
+  readonly help: string;
+  #values = new Map<string, number>();
+
+  constructor(name: string, help: string) {
+    this.name = name;
+    this.help = help;
+  }
+
+  inc(labels?: Labels, by = 1): void {
+    const key = labelKey(labels);
+    this.#values.set(key, (this.#values.get(key) ?? 0) + by);
+  }
+
+  get(labels?: Labels): number {
+    return this.#values.get(labelKey(labels)) ?? 0;
+  }
+
+  render(): string {
+    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
+    if (this.#values.size === 0) out += `${this.name} 0\n`;
+    for (const [k, v] of this.#values) out += `${this.name}${k ? `{${k}}` : ""} ${v}\n`;
+    return out;
+  }
+}
+
+/** A gauge whose value is read when scraped. */
+export class Gauge implements Metric {
+  readonly name: string;
+  readonly help: string;
+  #read: () => Array<[Labels | undefined, number]>;
+
+  constructor(name: string, help: string, read: () => Array<[Labels | undefined, number]> | number) {
+    this.name = name;
+    this.help = help;
+    this.#read = () => {
+      const v = read();
+      return typeof v === "number" ? [[undefined, v]] : v;
+    };
+  }
+
+  render(): string {
+    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} gauge\n`;
+    for (const [labels, v] of this.#read()) {
+      const k = labelKey(labels);
+      out += `${this.name}${k ? `{${k}}` : ""} ${v}\n`;
+    }
+    return out;
+  }
+}
+
+export class Histogram implements Metric {
+  readonly name: string;
+  readonly help: string;
+  readonly buckets: readonly number[];
+  #series = new Map<string, { counts: number[]; sum: number; count: number }>();
+
+  constructor(name: string, help: string, buckets: readonly number[]) {
+    this.name = name;
+    this.help = help;
+    this.buckets = buckets;
+  }
+
+  observe(value: number, labels?: Labels): void {
+    const key = labelKey(labels);
+    let s = this.#series.get(key);
+    if (!s) {
+      s = { counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
+      this.#series.set(key, s);
+    }
+    let i = 0;
+    while (i < this.buckets.length && value > this.buckets[i]!) i++;
+    if (i < this.buckets.length) s.counts[i]!++;
+    s.sum += value;
+    s.count++;
+  }
+
+  render(): string {
+    let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} histogram\n`;
+    for (const [k, s] of this.#series) {
+      let cumulative = 0;
+      const sep = k ? "," : "";
+      this.buckets.forEach((le, i) => {
+        cumulative += s.counts[i]!;
+        out += `${this.name}_bucket{${k}${sep}le="${le}"} ${cumulative}\n`;
+      });
+      out += `${this.name}_bucket{${k}${sep}le="+Inf"} ${s.count}\n`;
+      out += `${this.name}_sum${k ? `{${k}}` : ""} ${s.sum}\n`;
+      out += `${this.name}_count${k ? `{${k}}` : ""} ${s.count}\n`;
+    }
+    return out;
+  }
+}
+
+export class MetricsRegistry {
+  #metrics = new Map<string, Metric>();
+
+  counter(name: string, help: string): Counter {
+    return this.#add(new Counter(name, help));
+  }
+
+  gauge(name: string, help: string, read: () => Array<[Labels | undefined, number]> | number): Gauge {
+    return this.#add(new Gauge(name, help, read));
+  }
+
+  histogram(name: string, help: string, buckets: readonly number[]): Histogram {
+    return this.#add(new Histogram(name, help, buckets));
+  }
+
+  render(): string {
+    return [...this.#metrics.values()].map((m) => m.render()).join("");
+  }
+
+  #add<T extends Metric>(metric: T): T {
+    const existing = this.#metrics.get(metric.name);
+    if (existing) return existing as T;
+    this.#metrics.set(metric.name, metric);
+    return metric;
+  }
+}
+
+/** Seconds, for request latency. */
+export const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;

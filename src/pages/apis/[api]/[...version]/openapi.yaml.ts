@@ -1,0 +1,14 @@
+/** The definition with the gateway as its server, as YAML. */
+import type { APIRoute } from "astro";
+import { definitionForGateway, definitionYaml } from "../../../../lib/openapi.ts";
+import { apiPaths, type ApiPageProps } from "../../../../lib/routes.ts";
+import { getSite } from "../../../../lib/site.ts";
+
+export const getStaticPaths = apiPaths;
+
+export const GET: APIRoute = async ({ props }) => {
+  const { api, version } = props as ApiPageProps;
+  const site = await getSite();
+  const doc = definitionForGateway(api, version, site.gatewayUrl);
+  return new Response(definitionYaml(doc), { headers: { "content-type": "application/yaml; charset=utf-8" } });
+};

@@ -1,0 +1,250 @@
+/**
+ * `npm run bench`: gateway overhead against the backend alone, nginx and a
+ * bare Node proxy; usage exactness under load; the portal build at scale.
+ * Prints a markdown report and writes results/latest.{json,md} (a run with
+ * --quick or --only writes results/partial.{json,md} instead, so that the
+ * committed full results stay).
+ *
+ *   npm run bench                      the full run (about 20 minutes)
+ *   npm run bench -- --quick           short durations, 1 round (under 5 minutes)
+ *   npm run bench -- --only bare,portico-keyed   some scenarios (or: usage, build)
+ *   npm run bench -- --skip build      everything but the portal build
+ *   npm run bench -- --cpu-prof        Portico runs with --cpu-prof (profiles in results/profiles/)
+ */
+import { spawnSync } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { availableParallelism, loadavg, totalmem } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { runBuildBench, type BuildResult } from "./build-bench.ts";
+import { evaluateTargets, layout, runGatewayBench, SCENARIO_TEXT, SCENARIOS, startServers, type Scenario, type ScenarioResult, type Target } from "./gateway-bench.ts";
+import { nginxBinary } from "./nginx.ts";
+import { runUsageBench, type UsageResult } from "./usage-bench.ts";
+
+const PARTS = [...SCENARIOS, "usage", "build"] as const;
+type Part = (typeof PARTS)[number];
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    skip: { type: "string" },
+    rounds: { type: "string" },
+    "cpu-prof": { type: "boolean", default: false },
+    "redis-url": { type: "string" },
+    sizes: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+  strict: true,
+});
+if (values.help) {
+  process.stdout.write(`usage: npm run bench -- [--quick] [--only ${PARTS.join(",")}] [--skip …] [--rounds N] [--sizes 300,600] [--cpu-prof] [--redis-url URL]\n`);
+  process.exit(0);
+}
+
+function parts(list: string | undefined): Part[] | undefined {
+  if (list === undefined) return undefined;
+  const names = list.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const n of names) if (!(PARTS as readonly string[]).includes(n)) throw new Error(`unknown part "${n}"; parts: ${PARTS.join(", ")}`);
+  return names as Part[];
+}
+const only = parts(values.only);
+const skip = parts(values.skip) ?? [];
+const selected = (only ?? [...PARTS]).filter((p) => !skip.includes(p));
+const quick = values.quick === true;
+const full = !quick && only === undefined && skip.length === 0 && values.rounds === undefined && values.sizes === undefined;
+
+const log = (line: string) => process.stdout.write(line + "\n");
+const RESULTS = path.join(import.meta.dirname, "results");
+
+function ensureTool(bin: string, pkg: string): void {
+  if (spawnSync("sh", ["-c", `command -v ${bin}`]).status === 0) return;
+  if (bin === "nginx" && nginxBinary() !== undefined) return;
+  log(`installing ${pkg} (apt-get)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const sudo = process.getuid?.() === 0 ? [] : ["sudo"];
+  let r = spawnSync(sudo[0] ?? "apt-get", [...sudo.slice(1), ...(sudo.length ? ["apt-get"] : []), "install", "-y", "-qq", pkg], { env, stdio: "inherit" });
+  if (r.status !== 0) {
+    spawnSync(sudo[0] ?? "apt-get", [...(sudo.length ? ["apt-get"] : []), "update", "-qq"], { env, stdio: "inherit" });
+    r = spawnSync(sudo[0] ?? "apt-get", [...(sudo.length ? ["apt-get"] : []), "install", "-y", "-qq", pkg], { env, stdio: "inherit" });
+  }
+  if (r.status !== 0) throw new Error(`could not install ${pkg}; install it and run again`);
+}
+
+async function machine() {
+  const cpuinfo = await readFile("/proc/cpuinfo", "utf8").catch(() => "");
+  const model = /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? "unknown";
+  const mhz = /cpu MHz\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim();
+  const version = (cmd: string, args: string[]) => {
+    const r = spawnSync(cmd, args);
+    return (r.stdout?.toString() + r.stderr?.toString()).trim().split("\n")[0] ?? "";
+  };
+  return {
+    nproc: availableParallelism(),
+    cpu: mhz ? `${model} @ ${Number(mhz).toFixed(0)} MHz` : model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    wrk: version("wrk", ["-v"]),
+    nginx: nginxBinary() ? version(nginxBinary()!, ["-v"]) : "not installed",
+    redis: version("redis-server", ["--version"]) || version("redis-cli", ["--version"]),
+    kernel: version("uname", ["-sr"]),
+  };
+}
+
+const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }) : "–");
+
+function report(r: Report): string {
+  const lines: string[] = [];
+  lines.push(`# Portico bench — ${r.startedAt}${r.full ? "" : " (partial run: " + r.settings.parts.join(", ") + (r.settings.quick ? ", --quick" : "") + ")"}`);
+  lines.push("");
+  lines.push(
+    `Machine: ${r.machine.nproc} CPUs (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, ${r.machine.kernel}; Node ${r.machine.node}; ${r.machine.nginx}; ${r.machine.wrk.split(" [")[0]}; ${r.machine.redis.split(" sha")[0]}.`,
+  );
+  lines.push(`Load average (1/5/15 min) at start: ${r.loadStart.map((x) => x.toFixed(2)).join(" / ")}; at end: ${r.loadEnd.map((x) => x.toFixed(2)).join(" / ")}.`);
+  lines.push(`Pinning: ${r.layout}.`);
+  if (r.gateway.length > 0) {
+    const s = r.settings;
+    lines.push("");
+    lines.push("## Gateway");
+    lines.push("");
+    lines.push(
+      `Max throughput: wrk, 1 thread, ${s.wrk.connections} keep-alive connections, ${s.wrk.warmupS} s warm-up then ${s.wrk.durationS} s, ${s.rounds} round(s), median. ` +
+        `Latency: open-loop generator (test/bench/loadgen.ts) at a fixed ${s.fixed.rate} calls/s over ${s.fixed.connections} connections, ${s.fixed.warmupS} s warm-up then ${s.fixed.durationS} s, latency from each call's scheduled send time (coordinated omission corrected), ${s.rounds} round(s), median of each percentile.`,
+    );
+    lines.push("");
+    lines.push(`| scenario | max req/s | vs bare | p50 ms @${s.fixed.rate}/s | p99 ms | p99.9 ms | added p50 | added p99 |`);
+    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+    const by = new Map(r.gateway.map((g) => [g.scenario, g.median]));
+    const bare = by.get("bare");
+    const direct = by.get("direct");
+    for (const g of r.gateway) {
+      const m = g.median;
+      lines.push(
+        `| ${g.scenario} | ${f(m.rps)} | ${bare ? f(m.rps / bare.rps, 2) : "–"} | ${f(m.p50, 3)} | ${f(m.p99, 3)} | ${f(m.p999, 3)} | ${direct && g.scenario !== "direct" ? f(m.p50 - direct.p50, 3) : "–"} | ${direct && g.scenario !== "direct" ? f(m.p99 - direct.p99, 3) : "–"} |`,
+      );
+    }
+    lines.push("");
+    for (const g of r.gateway) lines.push(`- **${g.scenario}**: ${SCENARIO_TEXT[g.scenario]}. Rounds (req/s): ${g.throughput.map((t) => f(t.rps)).join(", ")}; p99 (ms): ${g.fixed.map((x) => f(x.latency.p99, 3)).join(", ")}.`);
+    const errors = r.gateway.flatMap((g) => [...g.throughput.filter((t) => t.non2xx + t.socketErrors > 0).map(() => g.scenario), ...g.fixed.filter((x) => x.non2xx + x.errors + x.unanswered > 0).map(() => g.scenario)]);
+    lines.push(errors.length === 0 ? "- Every answer in every round was a 2xx; no socket errors." : `- Rounds with non-2xx answers or errors: ${[...new Set(errors)].join(", ")} (see latest.json).`);
+    const lag = r.gateway.flatMap((g) => g.fixed.map((x) => x.sendLag.p99));
+    lines.push(`- Open-loop generator's send lag behind schedule, p99 over all runs: ≤ ${f(Math.max(...lag), 3)} ms.`);
+    if (r.targets.length > 0) {
+      lines.push("");
+      lines.push("### Targets (DESIGN §9)");
+      lines.push("");
+      lines.push("| target | goal | measured | met |");
+      lines.push("|---|---|---:|:---:|");
+      for (const t of r.targets) lines.push(`| ${t.name} | ${t.target} | ${t.display} | ${t.met ? "yes" : "**no**"} |`);
+    }
+  }
+  if (r.usage) {
+    const u = r.usage;
+    lines.push("");
+    lines.push("## Usage under load");
+    lines.push("");
+    lines.push(`| calls served (2xx) | recorded (API) | recorded (db) | exact | rate | flush delay | db growth / 1M calls | usage rows / 1M calls |`);
+    lines.push("|---:|---:|---:|:---:|---:|---:|---:|---:|");
+    lines.push(
+      `| ${f(u.served)} | ${f(u.recordedApi)} | ${f(u.recordedDb)} | ${u.exact ? "yes" : "**no**"} | ${f(u.rps)}/s for ${u.durationS} s | ${f(u.flushDelayMs)} ms (flush every ${u.flushIntervalMs} ms) | ${f(u.bytesPerMillionCalls / 1024, 1)} KiB | ${f(u.rowsPerMillionCalls, 1)} |`,
+    );
+    lines.push("");
+    lines.push(
+      `Closed loop, ${u.connections} connections, one fresh subscription on portico-keyed (memory counters). Usage is stored per minute × subscription × API × operation, so the database grows with minutes of traffic, not with calls: ${f(u.rows)} rows for ${f(u.served)} calls; the figure per million calls holds at this rate and shrinks as the rate grows. Database files: ${f(u.dbBytesBefore)} → ${f(u.dbBytesAfter)} bytes.`,
+    );
+  }
+  if (r.build) {
+    lines.push("");
+    lines.push(r.build.markdown);
+  }
+  return lines.join("\n") + "\n";
+}
+
+interface Report {
+  startedAt: string;
+  full: boolean;
+  machine: Awaited<ReturnType<typeof machine>>;
+  loadStart: number[];
+  loadEnd: number[];
+  layout: string;
+  settings: {
+    quick: boolean;
+    parts: Part[];
+    rounds: number;
+    wrk: { warmupS: number; durationS: number; connections: number };
+    fixed: { rate: number; warmupS: number; durationS: number; connections: number };
+  };
+  gateway: ScenarioResult[];
+  targets: Target[];
+  usage?: UsageResult;
+  build?: BuildResult;
+  durationS: number;
+}
+
+const started = performance.now();
+const scenarios = selected.filter((p): p is Scenario => (SCENARIOS as readonly string[]).includes(p));
+const wantUsage = selected.includes("usage");
+const wantBuild = selected.includes("build");
+if (scenarios.length > 0) ensureTool("wrk", "wrk");
+if (scenarios.includes("nginx")) ensureTool("nginx", "nginx-light");
+
+const lay = layout();
+const rounds = values.rounds !== undefined ? Number(values.rounds) : quick ? 1 : 3;
+const settings: Report["settings"] = {
+  quick,
+  parts: selected,
+  rounds,
+  wrk: quick ? { warmupS: 1, durationS: 3, connections: 64 } : { warmupS: 3, durationS: 10, connections: 64 },
+  fixed: quick ? { rate: 2000, warmupS: 1, durationS: 4, connections: 32 } : { rate: 2000, warmupS: 2, durationS: 10, connections: 32 },
+};
+const report_: Report = {
+  startedAt: new Date().toISOString(),
+  full,
+  machine: await machine(),
+  loadStart: loadavg(),
+  loadEnd: [],
+  layout: lay.text,
+  settings,
+  gateway: [],
+  targets: [],
+  durationS: 0,
+};
+log(`Portico bench: ${selected.join(", ")}${quick ? " (quick)" : ""}; ${report_.machine.nproc} CPUs, load ${report_.loadStart.map((x) => x.toFixed(2)).join(" ")}; ${lay.text}`);
+
+const redisUrl = values["redis-url"] ?? process.env.PORTICO_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const needServers = scenarios.length > 0 || wantUsage;
+if (needServers) {
+  const serverScenarios: Scenario[] = wantUsage && !scenarios.includes("portico-keyed") ? [...scenarios, "portico-keyed"] : scenarios;
+  const profileDir = path.join(RESULTS, "profiles");
+  if (values["cpu-prof"]) await mkdir(profileDir, { recursive: true });
+  const servers = await startServers({ scenarios: serverScenarios, redisUrl, nodeArgs: values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [], log, lay });
+  try {
+    if (scenarios.length > 0) {
+      log("gateway scenarios:");
+      report_.gateway = await runGatewayBench({ scenarios, rounds, wrk: settings.wrk, fixed: settings.fixed, redisUrl, nodeArgs: [], log }, servers, lay);
+      report_.targets = evaluateTargets(report_.gateway);
+    }
+    if (wantUsage) {
+      log("usage under load:");
+      report_.usage = await runUsageBench({ portico: servers.portico!, durationS: quick ? 30 : 60, connections: 32, cpus: lay.load, flushIntervalMs: 1000, log });
+    }
+  } finally {
+    await servers.stop();
+  }
+}
+if (wantBuild) {
+  log("portal build at scale:");
+  const sizes = values.sizes ? values.sizes.split(",").map(Number) : quick ? [300, 600] : [300, 600, 1200, 2400];
+  report_.build = await runBuildBench({ sizes, log });
+}
+
+report_.loadEnd = loadavg();
+report_.durationS = (performance.now() - started) / 1000;
+const md = report(report_);
+await mkdir(RESULTS, { recursive: true });
+const name = full ? "latest" : "partial";
+await writeFile(path.join(RESULTS, `${name}.json`), JSON.stringify(report_, null, 2) + "\n");
+await writeFile(path.join(RESULTS, `${name}.md`), md);
+log("");
+log(md);
+log(`written: test/bench/results/${name}.json and ${name}.md (${report_.durationS.toFixed(0)} s)`);

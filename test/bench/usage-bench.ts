@@ -1,0 +1,112 @@
+/**
+ * Usage under load: a fresh subscription is driven at full speed (closed
+ * loop, exact counts) for a fixed time, then the usage that the service
+ * recorded is read back, from the management API and from the database,
+ * until it equals the calls served. Reports the flush delay (last answer →
+ * usage complete in the API) and the database's growth.
+ */
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { createClient } from "@libsql/client";
+import type { LoadOptions, LoadResult } from "./loadgen.ts";
+import type { PorticoInstance } from "./portico.ts";
+import { run } from "./procs.ts";
+
+export interface UsageResult {
+  durationS: number;
+  connections: number;
+  /** 2xx answers the load generator received. */
+  served: number;
+  non2xx: number;
+  errors: number;
+  rps: number;
+  /** Calls in the usage API for the subscription once complete. */
+  recordedApi: number;
+  /** sum(calls) in usage_minutes for the subscription, read from the database file. */
+  recordedDb: number;
+  rows: number;
+  exact: boolean;
+  /** From the last answer until the usage API showed every call (ms); flush interval for reference. */
+  flushDelayMs: number;
+  flushIntervalMs: number;
+  dbBytesBefore: number;
+  dbBytesAfter: number;
+  /** (after − before) / served × 1e6. */
+  bytesPerMillionCalls: number;
+  /** usage_minutes rows per million calls at the measured rate (rows are per minute × subscription × operation). */
+  rowsPerMillionCalls: number;
+}
+
+async function dbBytes(dataDir: string): Promise<number> {
+  let total = 0;
+  for (const f of ["portico.db", "portico.db-wal", "portico.db-journal", "portico.db-shm"]) {
+    try {
+      total += (await stat(path.join(dataDir, f))).size;
+    } catch {
+      // absent
+    }
+  }
+  return total;
+}
+
+export async function runUsageBench(o: { portico: PorticoInstance; durationS: number; connections: number; cpus: string | undefined; flushIntervalMs: number; log: (l: string) => void }): Promise<UsageResult> {
+  const { portico } = o;
+  const sub = await portico.newSubscription(`usage-${Date.now()}`);
+  const from = new Date(Date.now() - 120_000);
+  // The subscription's first (probe) calls are part of its usage: wait until they are written, and count them.
+  await new Promise((r) => setTimeout(r, o.flushIntervalMs * 2 + 200));
+  const before = await portico.usageCalls(sub.id, from);
+  const bytesBefore = await dbBytes(portico.dataDir);
+
+  const options: LoadOptions = { mode: "closed", host: "127.0.0.1", port: portico.gatewayPort, path: "/keyed/item", headers: { "Ocp-Apim-Subscription-Key": sub.key }, connections: o.connections, warmupS: 0, durationS: o.durationS };
+  const res = await run(process.execPath, [path.join(import.meta.dirname, "loadgen.ts"), JSON.stringify(options)], { cpus: o.cpus, timeoutMs: (o.durationS + 60) * 1000 });
+  const ended = performance.now();
+  if (res.code !== 0) throw new Error(`loadgen failed: ${res.stderr}`);
+  const load = JSON.parse(res.stdout.trim().split("\n").pop()!) as LoadResult;
+  const served = load.totalOk;
+  const answered = load.totalOk + load.totalNon2xx;
+  o.log(`  usage: ${served} calls served in ${o.durationS} s (${(served / o.durationS).toFixed(0)}/s), ${load.totalNon2xx} non-2xx, ${load.errors} errors; waiting for the usage to be written`);
+
+  let recordedApi = before;
+  let flushDelayMs = NaN;
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
+    recordedApi = await portico.usageCalls(sub.id, from);
+    if (recordedApi - before >= answered) {
+      flushDelayMs = performance.now() - ended;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const bytesAfter = await dbBytes(portico.dataDir);
+  const db = createClient({ url: `file:${path.join(portico.dataDir, "portico.db")}` });
+  let recordedDb = NaN;
+  let rows = NaN;
+  try {
+    const r = await db.execute({ sql: "select count(*) as n, coalesce(sum(calls), 0) as calls from usage_minutes where subscription_id = ?", args: [sub.id] });
+    rows = Number(r.rows[0]!.n);
+    recordedDb = Number(r.rows[0]!.calls);
+  } finally {
+    db.close();
+  }
+  const recorded = recordedApi - before;
+  const rps = answered / o.durationS;
+  return {
+    durationS: o.durationS,
+    connections: o.connections,
+    served,
+    non2xx: load.totalNon2xx,
+    errors: load.errors,
+    rps,
+    recordedApi: recorded,
+    recordedDb: recordedDb - before,
+    rows,
+    exact: recorded === answered && recordedDb - before === answered && load.errors === 0,
+    flushDelayMs,
+    flushIntervalMs: o.flushIntervalMs,
+    dbBytesBefore: bytesBefore,
+    dbBytesAfter: bytesAfter,
+    bytesPerMillionCalls: ((bytesAfter - bytesBefore) / answered) * 1e6,
+    rowsPerMillionCalls: (rows / answered) * 1e6,
+  };
+}

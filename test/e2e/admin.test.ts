@@ -1,0 +1,221 @@
+/**
+ * The administration pages in Chromium: a developer is told each page is
+ * for administrators only (the service answers 403); an administrator
+ * suspends and reactivates a subscription, blocks and unblocks a user,
+ * invites someone into a group, creates a group and manages its members,
+ * and reads everyone's usage. Every page is checked with axe-core and
+ * photographed.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { Client, createAccount, gatewayStatus, signedIn, subscribeViaApi, uniqueEmail, waitForMail } from "../integration/accounts.helpers.ts";
+import type { TestService } from "../integration/harness.ts";
+import { launchBrowser, screenshot, startPortal } from "./browser.ts";
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Serious and critical axe-core violations on the page as it is now, as "rule: target" lines. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  return result.filter((v) => v.impact === "serious" || v.impact === "critical").flatMap((v) => v.targets.map((t) => `${v.id}: ${t}`));
+}
+
+let svc: TestService;
+let browser: Browser;
+beforeAll(async () => {
+  svc = await startPortal();
+  browser = await launchBrowser();
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await svc?.stop();
+});
+
+/** A browser context signed in as `account` (the session cookie of an API sign-in). */
+async function contextFor(account: { email: string; password: string }): Promise<BrowserContext> {
+  const client = new Client(svc.controlUrl);
+  const res = await client.post("/api/v1/auth/sign-in", { email: account.email, password: account.password });
+  expect(res.status).toBe(204);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies([{ name: "portico_session", value: client.session()!, url: svc.controlUrl }]);
+  return context;
+}
+
+/** A full-page photograph from the top, so that the sticky header stays at the top. */
+async function photograph(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, name);
+}
+
+async function open(context: BrowserContext, path: string): Promise<Page> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  const res = await page.goto(svc.controlUrl + path);
+  expect(res?.status()).toBe(200);
+  (page as Page & { errors?: string[] }).errors = errors;
+  return page;
+}
+
+const PAGES = ["/admin", "/admin/subscriptions", "/admin/users", "/admin/groups", "/admin/usage"];
+
+describe("administration pages", () => {
+  it("tell a developer that they are for administrators only", async () => {
+    const dev = await createAccount(svc.context);
+    const context = await contextFor(dev);
+    for (const path of PAGES) {
+      const page = await open(context, path);
+      const notice = page.getByRole("status").filter({ hasText: "For administrators only" });
+      await notice.waitFor();
+      expect(await page.locator("table, .requests").count()).toBe(0);
+      if (path === "/admin") await photograph(page, "admin-forbidden");
+      await page.close();
+    }
+    await context.close();
+  }, 60_000);
+
+  it("approve nothing yet, then manage subscriptions: suspend stops the key, reactivate restores it", async () => {
+    const admin = await createAccount(svc.context, { groups: ["administrators"], name: "Grace Admin" });
+    const dev = await signedIn(svc, { name: "Dana Developer" });
+    const basic = await subscribeViaApi(dev.client, "basic", "Dana's app");
+    expect(await gatewayStatus(svc, basic.primaryKey)).toBe(200);
+    const context = await contextFor(admin);
+
+    const approvals = await open(context, "/admin");
+    await approvals.locator("[data-empty-queue]").waitFor();
+    expect(await seriousViolations(approvals)).toEqual([]);
+    await photograph(approvals, "admin-approvals-empty");
+    await approvals.close();
+
+    const page = await open(context, "/admin/subscriptions?state=active");
+    const row = page.locator(`tr[data-subscription="${basic.subscription.id}"]`);
+    await row.waitFor();
+    expect(await page.getByLabel("State").inputValue()).toBe("active");
+    expect(await row.locator("th").innerText()).toBe("Dana's app\nBasic");
+    expect(await seriousViolations(page)).toEqual([]);
+    await photograph(page, "admin-subscriptions");
+
+    await row.getByRole("button", { name: "Suspend Dana's app of Dana Developer" }).click();
+    const dialog = page.getByRole("dialog", { name: "Suspend Dana's app of Dana Developer?" });
+    await dialog.getByLabel("Note to the subscriber (optional)").fill("Unusual traffic");
+    expect(await seriousViolations(page)).toEqual([]);
+    await dialog.getByRole("button", { name: "Suspend" }).click();
+    await page.getByText("Suspended Dana's app of Dana Developer.").waitFor();
+    expect(await row.getAttribute("data-state")).toBe("suspended");
+    expect(await row.locator("td").nth(1).innerText()).toBe("Suspended\nReason: Unusual traffic");
+    expect(await gatewayStatus(svc, basic.primaryKey)).toBe(401);
+    const suspendedMail = await waitForMail(svc.dataDir, dev.email, "subscription-suspended");
+    expect(suspendedMail.text).toContain("Reason: Unusual traffic");
+
+    await row.getByRole("button", { name: "Reactivate Dana's app of Dana Developer" }).click();
+    await page.getByRole("dialog", { name: "Reactivate Dana's app of Dana Developer?" }).getByRole("button", { name: "Reactivate" }).click();
+    await page.getByText("Reactivated Dana's app of Dana Developer.").waitFor();
+    expect(await row.getAttribute("data-state")).toBe("active");
+    expect(await gatewayStatus(svc, basic.primaryKey)).toBe(200);
+
+    // The state filter asks the service again: no active rows once filtered to cancelled.
+    await page.getByLabel("State").selectOption("cancelled");
+    await page.getByText("No subscriptions match these filters.").waitFor();
+    expect(new URL(page.url()).search).toBe("?state=cancelled");
+    expect((page as Page & { errors?: string[] }).errors).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it("manage users and groups: block and unblock, invite into a group, create a group, add and remove a member", async () => {
+    const admin = await createAccount(svc.context, { groups: ["administrators"], name: "Grace Admin" });
+    const dev = await createAccount(svc.context, { name: "Blocky McBlockface" });
+    const context = await contextFor(admin);
+
+    const users = await open(context, "/admin/users");
+    await users.locator("table[data-admin-users]").waitFor();
+    await users.getByLabel("Search accounts").fill(dev.email);
+    const row = users.locator(`tr[data-user="${dev.email}"]`);
+    await row.waitFor();
+    await users.locator("tr[data-user]").nth(1).waitFor({ state: "detached" });
+    expect(await users.locator("tr[data-user]").count()).toBe(1);
+    expect(await seriousViolations(users)).toEqual([]);
+    await photograph(users, "admin-users");
+
+    await row.getByRole("button", { name: "Block Blocky McBlockface" }).click();
+    await users.getByRole("dialog", { name: "Block Blocky McBlockface?" }).getByRole("button", { name: "Block" }).click();
+    await users.getByText("Blocked Blocky McBlockface.").waitFor();
+    expect(await row.getAttribute("data-state")).toBe("blocked");
+    const refused = await new Client(svc.controlUrl).post("/api/v1/auth/sign-in", { email: dev.email, password: dev.password });
+    expect(refused.status).toBe(403);
+    await row.getByRole("button", { name: "Unblock Blocky McBlockface" }).click();
+    await users.getByText("Unblocked Blocky McBlockface.").waitFor();
+    expect(await row.getAttribute("data-state")).toBe("active");
+    const allowed = await new Client(svc.controlUrl).post("/api/v1/auth/sign-in", { email: dev.email, password: dev.password });
+    expect(allowed.status).toBe(204);
+
+    // Invite someone into the partners group.
+    const invited = uniqueEmail("invitee");
+    await users.getByLabel("Search accounts").fill("");
+    await users.getByRole("form", { name: "Invite someone" }).getByLabel("E-mail address").fill(invited);
+    await users.getByRole("form", { name: "Invite someone" }).getByLabel("Fleet partners").check();
+    await users.getByRole("button", { name: "Send the invitation" }).click();
+    await users.getByText(`Invitation sent to ${invited}.`).waitFor();
+    const mail = await waitForMail(svc.dataDir, invited, "invite");
+    expect(mail.text).toMatch(/\/invite\?token=[a-z0-9]+/);
+    await users.close();
+
+    const groups = await open(context, "/admin/groups");
+    await groups.locator("table[data-admin-groups]").waitFor();
+    expect(await groups.locator('tr[data-group="partners"] td.num').innerText()).toBe("1");
+    await groups.getByLabel("Name", { exact: false }).first().fill("Beta testers");
+    expect(await groups.getByLabel("Id").inputValue()).toBe("beta-testers");
+    await groups.getByRole("button", { name: "Create a group" }).click();
+    await groups.getByText("Created the group Beta testers.").waitFor();
+    const members = groups.locator('[data-members="beta-testers"]');
+    await members.getByText("This group has no members yet.").waitFor();
+    expect(new URL(groups.url()).search).toBe("?group=beta-testers");
+
+    await members.getByLabel("E-mail address of the account").fill("nobody@example.com");
+    await members.getByRole("button", { name: "Add member" }).click();
+    await members.getByText("No account has the address nobody@example.com.").waitFor();
+    await members.getByLabel("E-mail address of the account").fill(dev.email);
+    await members.getByRole("button", { name: "Add member" }).click();
+    await groups.getByText("Added Blocky McBlockface to Beta testers.").waitFor();
+    await members.locator(`tr[data-member="${dev.email}"]`).waitFor();
+    expect(await groups.locator('tr[data-group="beta-testers"] td.num').innerText()).toBe("1");
+    expect(await seriousViolations(groups)).toEqual([]);
+    await photograph(groups, "admin-groups");
+
+    await members.getByRole("button", { name: "Remove Blocky McBlockface" }).click();
+    await groups.getByRole("dialog", { name: "Remove Blocky McBlockface from Beta testers?" }).getByRole("button", { name: "Remove" }).click();
+    await groups.getByText("Removed Blocky McBlockface from Beta testers.").waitFor();
+    await members.getByText("This group has no members yet.").waitFor();
+    expect(await groups.locator('tr[data-group="beta-testers"] td.num').innerText()).toBe("0");
+    expect((groups as Page & { errors?: string[] }).errors).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it("show everyone's usage, broken down by user", async () => {
+    const admin = await createAccount(svc.context, { groups: ["administrators"] });
+    const dev = await signedIn(svc, { name: "Usage Person" });
+    const basic = await subscribeViaApi(dev.client, "basic", "Usage app");
+    for (let i = 0; i < 3; i++) expect(await gatewayStatus(svc, basic.primaryKey)).toBe(200);
+    const context = await contextFor(admin);
+    const page = await open(context, `/admin/usage?user=${dev.userId}`);
+    // The flush interval is 200 ms in tests: refresh until the three calls are counted.
+    const totals = page.locator("[data-usage-totals]");
+    await totals.waitFor();
+    await expect.poll(async () => {
+      if ((await totals.getAttribute("data-calls")) !== "3") await page.getByRole("button", { name: "Refresh" }).click();
+      return totals.getAttribute("data-calls");
+    }, { timeout: 10_000, interval: 300 }).toBe("3");
+    const breakdown = page.locator('table[data-breakdown="user"] tbody tr');
+    await expect.poll(() => breakdown.count()).toBe(1);
+    expect(await breakdown.locator("th").innerText()).toBe(dev.email);
+    expect(await seriousViolations(page)).toEqual([]);
+    await photograph(page, "admin-usage");
+    await context.close();
+  }, 60_000);
+});

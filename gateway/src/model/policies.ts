@@ -10,7 +10,7 @@ import { parseWithFriendlyErrors } from "./friendly.ts";
 import { didYouMean, listOf, problemAt } from "./problems.ts";
 import { policyEntryInputSchema } from "./schemas.ts";
 import { dottedPath, locate, type PathSegment, type YamlSource } from "./source.ts";
-import type { PolicySchemaRegistry } from "../policies/schemas.ts";
+import { policySections, type PolicySchemaRegistry } from "../policies/schemas.ts";
 
 export function emptyPolicyDocument(): PolicyDocument {
   return { inbound: [], backend: [], outbound: [], "on-error": [] };
@@ -67,6 +67,11 @@ export function resolvePolicyDocument(
             ? `unknown policy '${name}': this build has no policies registered`
             : `unknown policy '${name}'${didYouMean(name, known)}; known policies: ${listOf(known, 40)}`;
         problems.push(problemAt(at, message, { path: dottedPath(namePath) }));
+        return;
+      }
+      const sections = Object.hasOwn(policySections, name) ? policySections[name]! : undefined;
+      if (sections !== undefined && !sections.includes(section)) {
+        problems.push(problemAt(at, `policy '${name}' cannot run in ${section}; it works in ${listOf([...sections], 4)}`, { path: dottedPath(namePath) }));
         return;
       }
       const options = parseWithFriendlyErrors(schema, rawOptions ?? {}, source, {

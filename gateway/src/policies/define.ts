@@ -5,13 +5,14 @@
  * calls `definePolicy` once; handlers live in `index.ts` beside it.
  */
 import { z } from "zod";
-import { registerPolicySchema } from "./registry.ts";
+import { policySections, registerPolicySchema } from "./registry.ts";
 import type { PolicyMeta } from "./types.ts";
 
 const metas = new Map<string, PolicyMeta>();
 
 export function definePolicy<S extends z.ZodType>(meta: PolicyMeta<S>): PolicyMeta<S> {
   registerPolicySchema(meta.name, meta.schema);
+  policySections[meta.name] = meta.sections;
   metas.set(meta.name, meta as unknown as PolicyMeta);
   return meta;
 }

@@ -26,6 +26,13 @@ export type PolicySchemaRegistry = Readonly<Record<string, z.ZodType>>;
 export const policyOptionSchemas: Record<string, z.ZodType> = {};
 
 /**
+ * The sections each declared policy may run in, by policy name, so that the
+ * loader reports `cache-store` under `inbound` as a content problem at its
+ * line instead of the gateway refusing the configuration at start.
+ */
+export const policySections: Record<string, readonly string[]> = {};
+
+/**
  * Adds a policy's options schema to `registry` (the shared one by default)
  * and returns the schema unchanged, so a policy module can write
  *

@@ -3,7 +3,7 @@
  * this module, so `portico validate` knows every policy without loading a
  * single handler. Handlers are collected in `index.ts`.
  */
-export { POLICY_NAME, policyOptionSchemas, registerPolicySchema, type PolicyOptions, type PolicySchemaRegistry } from "./registry.ts";
+export { POLICY_NAME, policyOptionSchemas, policySections, registerPolicySchema, type PolicyOptions, type PolicySchemaRegistry } from "./registry.ts";
 import "./cors/schema.ts";
 import "./ip-filter/schema.ts";
 import "./validate-jwt/schema.ts";

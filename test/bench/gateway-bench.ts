@@ -212,7 +212,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, servers: Servers, 
       results.get(s)!.fixed.push(r);
       o.log(
         `  ${o.fixed.rate}/s open loop round ${round + 1}/${o.rounds}  ${s.padEnd(14)} p50 ${r.latency.p50.toFixed(3)}  p99 ${r.latency.p99.toFixed(3)}  p99.9 ${r.latency.p999.toFixed(3)} ms` +
-          `  (sent ${r.ok + r.non2xx}, non-2xx ${r.non2xx}, errors ${r.errors + r.unanswered}, send lag p99 ${r.sendLag.p99.toFixed(3)} ms)`,
+          `  (sent ${r.ok + r.non2xx}, non-2xx ${r.non2xx}, errors ${r.errors + r.unanswered}, generator lag p99 ${r.schedLag.p99.toFixed(3)} ms)`,
       );
     }
   }

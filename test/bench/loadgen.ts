@@ -44,8 +44,10 @@ export interface LoadResult {
   rps: number;
   /** Latency from the scheduled time (open) or the send (closed), in ms. */
   latency: { p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
-  /** How late requests left the generator versus their schedule (open mode), in ms. */
+  /** How late requests left the generator versus their schedule (open mode), in ms: the generator's own lateness plus waiting for a free connection. */
   sendLag: { p50: number; p99: number; max: number };
+  /** The generator's own lateness (open mode), in ms: when it noticed a request was due. Large values mean the generator was starved of CPU and the round is not trustworthy. */
+  schedLag: { p50: number; p99: number; max: number };
   /** Every answered request, warm-up included (closed mode: for exact usage checks). */
   totalOk: number;
   totalNon2xx: number;
@@ -78,6 +80,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let latN = 0;
   const lag = new Float64Array(o.mode === "open" ? capacity : 1);
   let lagN = 0;
+  const sched = new Float64Array(o.mode === "open" ? capacity : 1);
+  let schedN = 0;
   let ok = 0;
   let non2xx = 0;
   let errors = 0;
@@ -212,6 +216,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         const now = performance.now();
         let due = start + i * interval;
         while (due <= now && due < measureTo) {
+          if (due >= measureFrom) sched[schedN++] = now - due;
           const c = idle.shift();
           if (c !== undefined) send(c, due);
           else waiting.push(due);
@@ -243,6 +248,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   for (const c of conns) c.socket.destroy();
   const sorted = lat.slice(0, latN).sort();
   const lags = lag.slice(0, lagN).sort();
+  const scheds = sched.slice(0, schedN).sort();
   let sum = 0;
   for (let k = 0; k < latN; k++) sum += sorted[k]!;
   return {
@@ -262,6 +268,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       mean: latN === 0 ? NaN : sum / latN,
     },
     sendLag: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lagN === 0 ? NaN : lags[lagN - 1]! },
+    schedLag: { p50: percentile(scheds, 50), p99: percentile(scheds, 99), max: schedN === 0 ? NaN : scheds[schedN - 1]! },
     totalOk,
     totalNon2xx,
   };

@@ -310,19 +310,8 @@ export function estimatePercentile(histogram: readonly number[], q: number, maxL
 
 // ---------------------------------------------------------------------------
 
-interface Aggregate {
-  calls: number;
-  success: number;
-  blocked: number;
-  failed: number;
-  clientErrors: number;
-  bytesIn: number;
-  bytesOut: number;
-  latencyTotalMs: number;
-  backendLatencyTotalMs: number;
-  latencyMaxMs: number;
-  histogram: number[];
-}
+/** The summable part of usage rows, for totals and series. */
+type Aggregate = Pick<UsageRow, (typeof SUM_FIELDS)[number] | "latencyMaxMs" | "histogram">;
 
 function aggregateColumns() {
   const columns: Record<string, SQL.Aliased<number> | SQL<number>> = {};

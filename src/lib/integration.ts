@@ -24,6 +24,8 @@ import { writeSearchIndex } from "./search-index.ts";
 const COMPONENT_PREFIX = "virtual:portico/components/";
 const DEFAULT_PREFIX = "virtual:portico/defaults/";
 const THEME_CSS = "virtual:portico/theme.css";
+/** Helpers for a theme's component overrides (theme-api.ts). */
+const THEME_API = "virtual:portico/theme-api";
 
 /** The theme's component files, by name. */
 function themeComponents(themeDir: string): Map<string, string> {
@@ -60,6 +62,7 @@ function porticoVitePlugin(root: string, paths: PorticoPaths): Plugin {
         const override = dir === undefined ? undefined : themeComponents(dir).get(name);
         return override ?? path.join(root, COMPONENTS[name]);
       }
+      if (id === THEME_API) return path.join(root, "src/lib/theme-api.ts");
       if (id === THEME_CSS) {
         const dir = await themeDir();
         const css = dir === undefined ? undefined : path.join(dir, "theme.css");

@@ -18,6 +18,7 @@ import type { ServiceConfig } from "../config.ts";
 import { formatProblems } from "../model/validate.ts";
 import { loadCatalog } from "../model/loader.ts";
 import { planAudiences, type Audience } from "./audiences.ts";
+import { acquireBuildLock } from "./build-lock.ts";
 
 /** The package root: where astro.config.mjs and src/ live. */
 export const PACKAGE_ROOT = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
@@ -92,10 +93,25 @@ export interface BuildResult {
 export async function buildPortal(config: ServiceConfig, options: { force: boolean; log: (line: string) => void }): Promise<BuildResult> {
   const { log } = options;
   const started = performance.now();
-  if (!options.force && (await isBuildCurrent(config))) {
+  const upToDate = async () => !options.force && (await isBuildCurrent(config));
+  if (await upToDate()) {
     log(`portal is up to date in ${path.relative(process.cwd(), config.distDir) || "."}`);
     return { ok: true, skipped: true, ms: 0 };
   }
+  const lock = await acquireBuildLock(config.distDir, log);
+  try {
+    // Whoever held the lock may just have built these very inputs.
+    if (await upToDate()) {
+      log(`portal is up to date in ${path.relative(process.cwd(), config.distDir) || "."}`);
+      return { ok: true, skipped: true, ms: performance.now() - started };
+    }
+    return await buildLocked(config, log, started);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function buildLocked(config: ServiceConfig, log: (line: string) => void, started: number): Promise<BuildResult> {
   const phase = async <T>(n: number, total: number, label: string, work: () => Promise<T>): Promise<T> => {
     const t = performance.now();
     log(`[${n}/${total}] ${label}…`);
@@ -171,11 +187,37 @@ async function buildRestricted(config: ServiceConfig, restricted: string, audien
   return true;
 }
 
-function runAstroBuild(config: ServiceConfig, outDir: string, audience: string[] | undefined, log: (line: string) => void): Promise<number> {
+let builds = 0;
+
+/**
+ * A working folder of its own for one Astro build. Astro renders pages from
+ * server chunks it writes to `<cwd>/.astro/.prerender/` when the output
+ * folder is outside the working folder (always, for the restricted trees
+ * and for temporary folders) and deletes that folder when done, so two
+ * builds started from the same folder at once (the service and a test, two
+ * tests) break each other. Inside the package, so that the chunks still
+ * resolve its node_modules.
+ */
+async function buildWorkDir(): Promise<string> {
+  const dir = path.join(PACKAGE_ROOT, ".astro", "builds", `${process.pid}-${++builds}`);
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+async function runAstroBuild(config: ServiceConfig, outDir: string, audience: string[] | undefined, log: (line: string) => void): Promise<number> {
+  const cwd = await buildWorkDir();
+  try {
+    return await spawnAstroBuild(config, outDir, audience, cwd, log);
+  } finally {
+    await rm(cwd, { recursive: true, force: true });
+  }
+}
+
+function spawnAstroBuild(config: ServiceConfig, outDir: string, audience: string[] | undefined, cwd: string, log: (line: string) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const astro = path.join(PACKAGE_ROOT, "node_modules", "astro", "bin", "astro.mjs");
-    const child = spawn(process.execPath, [astro, "build"], {
-      cwd: PACKAGE_ROOT,
+    const child = spawn(process.execPath, [astro, "build", "--root", PACKAGE_ROOT], {
+      cwd,
       env: {
         ...process.env,
         PORTICO_CONTENT: config.contentDir,

@@ -94,7 +94,12 @@ function SubscribeView() {
   const { t } = useI18n();
   const [productId, setProductId] = useState<string | null | undefined>(undefined);
   useEffect(() => setProductId(new URLSearchParams(location.search).get("product")), []);
-  const loaded = useLoad(async () => (productId ? api.product(productId) : null), [productId]);
+  // Signed in first: a guest who followed a product's "Subscribe" is asked to sign in and comes back here.
+  const loaded = useLoad(async () => {
+    if (!productId) return null;
+    const [, product] = await Promise.all([api.me(), api.product(productId)]);
+    return product;
+  }, [productId]);
   if (productId === undefined) return <Loading />;
   if (productId === null) {
     return (

@@ -125,6 +125,7 @@ function CallsFigure({ points, totals, interval }: { points: UsagePoint[]; total
         {totals.calls === 0
           ? t("usage.noCalls")
           : t("usage.callsSummary", {
+              count: totals.calls,
               calls: number(totals.calls),
               success: number(totals.success),
               blocked: number(totals.blocked),

@@ -1,0 +1,213 @@
+/**
+ * The developer's journey through the portal in Chromium, every step in the
+ * browser: sign up (with the custom field), confirm the address through the
+ * link in the outbox, subscribe to Basic from its product page (terms
+ * accepted), open the Weather reference and send a try-it request that the
+ * gateway answers 200, see that call in the usage chart, regenerate the
+ * primary key (the old one stops working at once); then request Premium,
+ * which an administrator approves from the approvals page, and see it
+ * active. Each main page is photographed and checked with axe-core.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { createAccount, gatewayStatus, linkToken, uniqueEmail, waitForMail } from "../integration/accounts.helpers.ts";
+import type { TestService } from "../integration/harness.ts";
+import { launchBrowser, screenshot, startPortal } from "./browser.ts";
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const PASSWORD = "correct horse battery staple";
+
+/** Serious and critical axe-core violations on the page as it is now, as "rule: target" lines. */
+async function seriousViolations(page: Page, exclude: string[] = []): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
+  const result = await page.evaluate(async (excluded) => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const r = await axe.run({ include: [["body"]], exclude: excluded.map((s) => [s]) }, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  }, exclude);
+  return result.filter((v) => v.impact === "serious" || v.impact === "critical").flatMap((v) => v.targets.map((t) => `${v.id}: ${t}`));
+}
+
+/** A full-page photograph from the top, so that the sticky header stays at the top. */
+async function photograph(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, name);
+}
+
+let svc: TestService;
+let browser: Browser;
+beforeAll(async () => {
+  svc = await startPortal();
+  browser = await launchBrowser();
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await svc?.stop();
+});
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Password (required)", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+describe("the developer's journey", () => {
+  it("signs up, subscribes, tries the API, sees the call, regenerates a key, and gets Premium approved", async () => {
+    const email = uniqueEmail("journey");
+    const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+
+    // Sign up, with the portal's custom field.
+    await page.goto(`${svc.controlUrl}/signup`);
+    await page.getByLabel("Name").fill("Ada Journey");
+    await page.getByLabel("E-mail address").fill(email);
+    await page.getByLabel("Password (required)", { exact: true }).fill(PASSWORD);
+    await page.getByLabel("Company").fill("Analytical Drones");
+    expect(await seriousViolations(page)).toEqual([]);
+    await photograph(page, "journey-1-signup");
+    await page.getByRole("button", { name: "Create an account" }).click();
+    await page.getByText("Check your inbox").waitFor();
+
+    // Confirm the address through the link in the outbox.
+    const mail = await waitForMail(svc.dataDir, email, "verify");
+    const link = new URL(/https?:\/\/\S+\/verify\?token=[a-z0-9]+/.exec(mail.text)![0]);
+    expect(link.searchParams.get("token")).toBe(linkToken(mail, "verify"));
+    await page.goto(`${svc.controlUrl}${link.pathname}${link.search}`);
+    await page.getByText("Your address is confirmed").waitFor();
+    await photograph(page, "journey-2-verified");
+
+    // Subscribe to Basic from its product page: sign in on the way, accept the terms.
+    await page.goto(`${svc.controlUrl}/products/basic`);
+    await page.locator(".product-aside").getByRole("link", { name: "Subscribe" }).click();
+    await page.locator(".app-body").getByRole("link", { name: "Sign in" }).click();
+    await page.waitForURL(/\/signin\?next=/);
+    expect(await seriousViolations(page)).toEqual([]);
+    await photograph(page, "journey-3-signin");
+    await signIn(page, email, PASSWORD);
+    await page.waitForURL(`${svc.controlUrl}/account/subscribe?product=basic`);
+    await page.getByLabel("Subscription name").fill("Drone dispatch");
+    await page.getByLabel("I have read and accept the terms of use of Basic.").check();
+    expect(await seriousViolations(page)).toEqual([]);
+    await photograph(page, "journey-4-subscribe");
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    await page.getByText("You are subscribed").waitFor();
+    const me = await context.request.get(`${svc.controlUrl}/api/v1/subscriptions`);
+    const subs = (await me.json()) as { subscriptions: Array<{ id: string; name: string; productId: string; state: string; primaryKeyStart: string }> };
+    expect(subs.subscriptions.map((s) => [s.name, s.productId, s.state])).toEqual([["Drone dispatch", "basic", "active"]]);
+    const subscriptionId = subs.subscriptions[0]!.id;
+    const keyStart = subs.subscriptions[0]!.primaryKeyStart;
+    const keys = (await (await context.request.get(`${svc.controlUrl}/api/v1/subscriptions/${subscriptionId}/keys`)).json()) as { primaryKey: string; secondaryKey: string };
+
+    // The Weather reference, its key field filled in, one try-it request through the gateway.
+    await page.goto(`${svc.controlUrl}/apis/weather/reference`);
+    await page.locator('[data-key-ready="yes"]').waitFor();
+    const picker = page.getByLabel("Key for test requests");
+    expect(await picker.locator("option:checked").innerText()).toBe(`Drone dispatch · primary key (${keyStart}…)`);
+    expect(await picker.locator("optgroup").getAttribute("label")).toBe("Basic");
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("portico-tryit")))).toEqual([]);
+    await page.getByRole("button", { name: /^Test Request/ }).first().click();
+    const gatewayCall = page.waitForResponse((r) => r.url().includes("/weather/") && r.url().includes("/forecast?") && r.request().method() === "GET");
+    await page.getByRole("button", { name: /^Send/ }).first().click();
+    const answer = await gatewayCall;
+    expect(answer.status()).toBe(200);
+    expect(new URL(answer.url()).origin).toBe(svc.gatewayUrl.replace("127.0.0.1", "localhost"));
+    expect(await answer.request().headerValue("ocp-apim-subscription-key")).toBe(keys.primaryKey);
+    expect(answer.url()).not.toContain(keys.primaryKey);
+    expect(((await answer.json()) as { city: string }).city).toBe("Oslo");
+    await page.getByText("200 OK").first().waitFor();
+    await screenshot(page, "journey-5-tryit");
+    await page.keyboard.press("Escape");
+
+    // The call in the usage chart. Usage is flushed every PORTICO_USAGE_FLUSH_MS (200 ms in tests):
+    // the page is refreshed until the call is counted, at most for 10 seconds.
+    await page.goto(`${svc.controlUrl}/account/usage`);
+    const totals = page.locator("[data-usage-totals]");
+    await totals.waitFor();
+    await expect
+      .poll(
+        async () => {
+          const calls = await totals.getAttribute("data-calls");
+          if (calls !== "1") await page.getByRole("button", { name: "Refresh" }).click();
+          return calls;
+        },
+        { timeout: 10_000, interval: 250 },
+      )
+      .toBe("1");
+    const chart = page.locator('[data-chart="calls"]');
+    expect(await chart.locator("[data-chart-summary]").innerText()).toMatch(/^1 call in this period: 1 succeeded, 0 were blocked by the gateway, 0 failed and 0 were client errors\./);
+    expect(await chart.locator("canvas").count()).toBeGreaterThan(0);
+    await page.getByRole("button", { name: "Operation" }).click();
+    const opRows = page.locator('table[data-breakdown="operation"] tbody tr');
+    await expect.poll(() => opRows.count()).toBe(1);
+    expect(await opRows.locator("td").first().innerText()).toBe("1");
+    expect(await seriousViolations(page)).toEqual([]);
+    await photograph(page, "journey-6-usage");
+
+    // Regenerate the primary key, with confirmation: the old key stops working, the new one works.
+    await page.goto(`${svc.controlUrl}/account`);
+    const card = page.locator(`[data-subscription="${subscriptionId}"]`);
+    await card.waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await photograph(page, "journey-7-account");
+    expect(await gatewayStatus(svc, keys.primaryKey)).toBe(200);
+    await card.getByRole("button", { name: "Regenerate the Primary key" }).click();
+    const confirm = page.getByRole("dialog", { name: "Regenerate the Primary key?" });
+    await confirm.getByRole("button", { name: "Regenerate" }).click();
+    const fresh = page.locator("[data-new-key]");
+    await fresh.waitFor();
+    const newKey = (await fresh.innerText()).trim();
+    expect(newKey).not.toBe(keys.primaryKey);
+    expect(newKey).toMatch(/^dfly_[1-9A-HJ-NP-Za-km-z]+$/);
+    expect(keys.primaryKey.startsWith(keyStart)).toBe(true);
+    await photograph(page, "journey-8-new-key");
+    expect(await gatewayStatus(svc, keys.primaryKey)).toBe(401);
+    expect(await gatewayStatus(svc, newKey)).toBe(200);
+    await page.getByRole("dialog", { name: "Your new Primary key" }).getByRole("button", { name: "Done" }).click();
+
+    // Request Premium (approval required).
+    await page.goto(`${svc.controlUrl}/products/premium`);
+    await page.locator(".product-aside").getByRole("link", { name: "Request access" }).click();
+    await page.waitForURL(`${svc.controlUrl}/account/subscribe?product=premium`);
+    await page.getByLabel("I have read and accept the terms of use of Premium.").check();
+    await page.getByRole("button", { name: "Request access" }).click();
+    await page.getByText("Request sent").waitFor();
+
+    // An administrator approves it from the approvals page.
+    const admin = await createAccount(svc.context, { groups: ["administrators"], name: "Grace Admin" });
+    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const adminPage = await adminContext.newPage();
+    adminPage.on("pageerror", (e) => errors.push(e.message));
+    await adminPage.goto(`${svc.controlUrl}/signin?next=%2Fadmin`);
+    await signIn(adminPage, admin.email, admin.password);
+    await adminPage.waitForURL(`${svc.controlUrl}/admin`);
+    const request = adminPage.locator(".request").filter({ hasText: email });
+    await request.waitFor();
+    expect(await request.locator(".request-title").innerText()).toBe("Premium");
+    expect(await seriousViolations(adminPage)).toEqual([]);
+    await photograph(adminPage, "journey-9-approvals");
+    await request.getByRole("button", { name: `Approve the request of ${email}` }).click();
+    const approve = adminPage.getByRole("dialog", { name: `Approve Ada Journey's request for Premium?` });
+    await approve.getByLabel("Note to the subscriber (optional)").fill("Welcome aboard");
+    expect(await seriousViolations(adminPage)).toEqual([]);
+    await approve.getByRole("button", { name: "Approve" }).click();
+    await adminPage.getByText("Approved: Ada Journey can now use Premium.").waitFor();
+    await expect.poll(() => request.count()).toBe(0);
+    const approvedMail = await waitForMail(svc.dataDir, email, "subscription-approved");
+    expect(approvedMail.text).toContain("Welcome aboard");
+    await adminContext.close();
+
+    // The developer sees Premium active.
+    await page.goto(`${svc.controlUrl}/account`);
+    const premium = page.locator(".subscription").filter({ hasText: "Premium" });
+    await premium.waitFor();
+    expect(await premium.getAttribute("data-state")).toBe("active");
+    expect(await premium.locator(".badge").first().innerText()).toBe("Active");
+    await photograph(page, "journey-10-premium-active");
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
+});

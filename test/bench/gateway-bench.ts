@@ -16,7 +16,7 @@ import path from "node:path";
 import type { LoadOptions, LoadResult } from "./loadgen.ts";
 import { startNginx } from "./nginx.ts";
 import { startPortico, writeBenchContent, type PorticoInstance } from "./portico.ts";
-import { run, start, portLine, type Proc } from "./procs.ts";
+import { cpuMs, pidsNamed, run, start, portLine, type Proc } from "./procs.ts";
 
 export const SCENARIOS = ["direct", "nginx", "bare", "portico-open", "portico-keyed", "portico-redis"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -43,6 +43,12 @@ export interface GatewayBenchOptions {
 
 export interface ThroughputRound {
   rps: number;
+  /** CPU time of the proxy's processes (for direct: the backend's) per call, µs. */
+  proxyCpuUs?: number;
+  /** CPU time of the backend per call, µs. */
+  backendCpuUs?: number;
+  /** CPU time of redis-server per call (portico-redis only), µs. */
+  redisCpuUs?: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -55,6 +61,7 @@ export interface ScenarioResult {
   fixed: LoadResult[];
   median: {
     rps: number;
+    proxyCpuUs: number;
     /** Open-loop latency at the fixed rate (ms), medians over rounds. */
     p50: number;
     p99: number;
@@ -106,6 +113,8 @@ export function parseWrk(out: string): ThroughputRound {
 }
 
 interface Target_ {
+  /** The process whose CPU time is the proxy's (the backend's for direct). */
+  pid: number;
   port: number;
   path: string;
   headers: Record<string, string>;
@@ -114,6 +123,7 @@ interface Target_ {
 export interface Servers {
   targets: Partial<Record<Scenario, Target_>>;
   backendPort: number;
+  backendPid: number;
   portico?: PorticoInstance;
   porticoRedis?: PorticoInstance;
   versions: Record<string, string>;
@@ -134,18 +144,19 @@ export async function startServers(o: { scenarios: Scenario[]; redisUrl: string;
     const backend = await start("backend", process.execPath, [path.join(import.meta.dirname, "backend.ts"), "0"], { cpus: o.lay.server, ready: portLine });
     procs.push(backend.proc);
     const backendPort = backend.value;
-    const direct = { port: backendPort, path: "/b/item", headers: {} };
+    const backendPid = backend.proc.child.pid!;
+    const direct = { pid: backendPid, port: backendPort, path: "/b/item", headers: {} };
     if (o.scenarios.includes("direct")) targets.direct = direct;
     if (o.scenarios.includes("nginx")) {
       const nginx = await startNginx(path.join(tmp, "nginx"), backendPort, o.lay.server);
       procs.push(nginx.proc);
       versions.nginx = nginx.version;
-      targets.nginx = { ...direct, port: nginx.port };
+      targets.nginx = { ...direct, pid: nginx.proc.child.pid!, port: nginx.port };
     }
     if (o.scenarios.includes("bare")) {
       const bare = await start("bare-proxy", process.execPath, [path.join(import.meta.dirname, "bare-proxy.ts"), `http://127.0.0.1:${backendPort}`, "0"], { cpus: o.lay.server, ready: portLine });
       procs.push(bare.proc);
-      targets.bare = { ...direct, port: bare.value };
+      targets.bare = { ...direct, pid: bare.proc.child.pid!, port: bare.value };
     }
     const contentDir = path.join(tmp, "content");
     await writeBenchContent(contentDir);
@@ -156,8 +167,8 @@ export async function startServers(o: { scenarios: Scenario[]; redisUrl: string;
       portico = await startPortico({ contentDir, dataDir: path.join(tmp, "data-memory"), backendPort, cpus: o.lay.server, nodeArgs: o.nodeArgs });
       procs.push(portico.proc);
       const sub = await portico.newSubscription("bench");
-      targets["portico-open"] = { port: portico.gatewayPort, path: "/open/item", headers: {} };
-      targets["portico-keyed"] = { port: portico.gatewayPort, path: "/keyed/item", headers: { "Ocp-Apim-Subscription-Key": sub.key } };
+      targets["portico-open"] = { pid: portico.proc.child.pid!, port: portico.gatewayPort, path: "/open/item", headers: {} };
+      targets["portico-keyed"] = { pid: portico.proc.child.pid!, port: portico.gatewayPort, path: "/keyed/item", headers: { "Ocp-Apim-Subscription-Key": sub.key } };
     }
     if (o.scenarios.includes("portico-redis")) {
       o.log("starting Portico (Redis counters)");
@@ -165,10 +176,10 @@ export async function startServers(o: { scenarios: Scenario[]; redisUrl: string;
       porticoRedis = await startPortico({ contentDir, dataDir: path.join(tmp, "data-redis"), backendPort, cpus: o.lay.server, redis: { url: o.redisUrl, prefix }, nodeArgs: o.nodeArgs });
       procs.push(porticoRedis.proc);
       const sub = await porticoRedis.newSubscription("bench");
-      targets["portico-redis"] = { port: porticoRedis.gatewayPort, path: "/keyed/item", headers: { "Ocp-Apim-Subscription-Key": sub.key } };
+      targets["portico-redis"] = { pid: porticoRedis.proc.child.pid!, port: porticoRedis.gatewayPort, path: "/keyed/item", headers: { "Ocp-Apim-Subscription-Key": sub.key } };
     }
     for (const s of o.scenarios) if (!targets[s]) throw new Error(`scenario ${s} has no server`);
-    return { targets, backendPort, portico, porticoRedis, versions, tmp, stop };
+    return { targets, backendPort, backendPid, portico, porticoRedis, versions, tmp, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -193,16 +204,25 @@ async function openLoop(t: Target_, o: GatewayBenchOptions["fixed"], cpus: strin
 
 export async function runGatewayBench(o: GatewayBenchOptions, servers: Servers, lay: Layout): Promise<ScenarioResult[]> {
   const results = new Map<Scenario, ScenarioResult>();
-  for (const s of o.scenarios) results.set(s, { scenario: s, throughput: [], fixed: [], median: { rps: NaN, p50: NaN, p99: NaN, p999: NaN } });
+  for (const s of o.scenarios) results.set(s, { scenario: s, throughput: [], fixed: [], median: { rps: NaN, proxyCpuUs: NaN, p50: NaN, p99: NaN, p999: NaN } });
   const order = (round: number) => o.scenarios.map((_, i) => o.scenarios[(i + round) % o.scenarios.length]!);
 
   for (let round = 0; round < o.rounds; round++) {
     for (const s of order(round)) {
       const t = servers.targets[s]!;
       await wrk(t, o.wrk.warmupS, o.wrk.connections, lay.load);
+      const redisPids = s === "portico-redis" ? await pidsNamed("redis-server") : [];
+      const redisCpu = async () => (await Promise.all(redisPids.map(cpuMs))).reduce((a, b) => a + b, 0);
+      const redis0 = await redisCpu();
+      const cpu0 = await cpuMs(t.pid);
+      const backend0 = await cpuMs(servers.backendPid);
       const r = await wrk(t, o.wrk.durationS, o.wrk.connections, lay.load);
+      const calls = r.rps * o.wrk.durationS;
+      r.proxyCpuUs = (((await cpuMs(t.pid)) - cpu0) * 1000) / calls;
+      r.backendCpuUs = (((await cpuMs(servers.backendPid)) - backend0) * 1000) / calls;
+      if (redisPids.length > 0) r.redisCpuUs = (((await redisCpu()) - redis0) * 1000) / calls;
       results.get(s)!.throughput.push(r);
-      o.log(`  max throughput  round ${round + 1}/${o.rounds}  ${s.padEnd(14)} ${r.rps.toFixed(0).padStart(6)} req/s${r.non2xx + r.socketErrors > 0 ? `  (${r.non2xx} non-2xx, ${r.socketErrors} socket errors)` : ""}`);
+      o.log(`  max throughput  round ${round + 1}/${o.rounds}  ${s.padEnd(14)} ${r.rps.toFixed(0).padStart(6)} req/s  ${r.proxyCpuUs.toFixed(1).padStart(6)} µs CPU/call${r.redisCpuUs !== undefined ? ` (+ redis-server ${r.redisCpuUs.toFixed(1)} µs)` : ""}${r.non2xx + r.socketErrors > 0 ? `  (${r.non2xx} non-2xx, ${r.socketErrors} socket errors)` : ""}`);
     }
   }
   for (let round = 0; round < o.rounds; round++) {
@@ -219,6 +239,7 @@ export async function runGatewayBench(o: GatewayBenchOptions, servers: Servers, 
   for (const r of results.values()) {
     r.median = {
       rps: median(r.throughput.map((x) => x.rps)),
+      proxyCpuUs: median(r.throughput.map((x) => x.proxyCpuUs ?? NaN)),
       p50: median(r.fixed.map((x) => x.latency.p50)),
       p99: median(r.fixed.map((x) => x.latency.p99)),
       p999: median(r.fixed.map((x) => x.latency.p999)),
@@ -237,6 +258,8 @@ export function evaluateTargets(results: ScenarioResult[]): Target[] {
     const k = by.get(s);
     if (k === undefined) continue;
     if (bare) {
+      const c = bare.proxyCpuUs / k.proxyCpuUs;
+      out.push({ name: `${s}: CPU per call, bare proxy ÷ this (supporting)`, target: "≥ 0.80", value: c, display: `${bare.proxyCpuUs.toFixed(1)} / ${k.proxyCpuUs.toFixed(1)} µs = ${c.toFixed(2)}`, met: c >= 0.8 });
       const v = k.rps / bare.rps;
       out.push({ name: `${s}: throughput vs bare proxy`, target: "≥ 0.80", value: v, display: v.toFixed(2), met: v >= 0.8 });
     }

@@ -127,3 +127,43 @@ export function run(cmd: string, args: string[], options: { cpus?: string; env?:
     });
   });
 }
+
+/** CPU time (user + system, ms) used so far by `pid` and its descendants, from /proc. */
+export async function cpuMs(pid: number): Promise<number> {
+  const { readdir, readFile } = await import("node:fs/promises");
+  const children = new Map<number, number[]>();
+  const used = new Map<number, number>();
+  for (const entry of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const text = await readFile(`/proc/${entry}/stat`, "utf8");
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      const ppid = Number(fields[1]);
+      // utime, stime: fields 14 and 15 of stat (11 and 12 after the command).
+      used.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+      (children.get(ppid) ?? children.set(ppid, []).get(ppid)!).push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  let ticks = 0;
+  const stack = [pid];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    ticks += used.get(p) ?? 0;
+    stack.push(...(children.get(p) ?? []));
+  }
+  return (ticks * 1000) / 100;
+}
+
+/** Pids of processes whose command name is `name` (read-only look at /proc, e.g. the system's redis-server). */
+export async function pidsNamed(name: string): Promise<number[]> {
+  const { readdir, readFile } = await import("node:fs/promises");
+  const out: number[] = [];
+  for (const entry of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const comm = await readFile(`/proc/${entry}/comm`, "utf8").catch(() => "");
+    if (comm.trim() === name) out.push(Number(entry));
+  }
+  return out;
+}

@@ -112,19 +112,30 @@ function report(r: Report): string {
         `Latency: open-loop generator (test/bench/loadgen.ts) at a fixed ${s.fixed.rate} calls/s over ${s.fixed.connections} connections, ${s.fixed.warmupS} s warm-up then ${s.fixed.durationS} s, latency from each call's scheduled send time (coordinated omission corrected), ${s.rounds} round(s), median of each percentile.`,
     );
     lines.push("");
-    lines.push(`| scenario | max req/s | vs bare | p50 ms @${s.fixed.rate}/s | p99 ms | p99.9 ms | added p50 | added p99 |`);
-    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+    lines.push(`| scenario | max req/s | vs bare | CPU µs/call | p50 ms @${s.fixed.rate}/s | p99 ms | p99.9 ms | added p50 | added p99 |`);
+    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     const by = new Map(r.gateway.map((g) => [g.scenario, g.median]));
     const bare = by.get("bare");
     const direct = by.get("direct");
     for (const g of r.gateway) {
       const m = g.median;
       lines.push(
-        `| ${g.scenario} | ${f(m.rps)} | ${bare ? f(m.rps / bare.rps, 2) : "–"} | ${f(m.p50, 3)} | ${f(m.p99, 3)} | ${f(m.p999, 3)} | ${direct && g.scenario !== "direct" ? f(m.p50 - direct.p50, 3) : "–"} | ${direct && g.scenario !== "direct" ? f(m.p99 - direct.p99, 3) : "–"} |`,
+        `| ${g.scenario} | ${f(m.rps)} | ${bare ? f(m.rps / bare.rps, 2) : "–"} | ${f(m.proxyCpuUs, 1)} | ${f(m.p50, 3)} | ${f(m.p99, 3)} | ${f(m.p999, 3)} | ${direct && g.scenario !== "direct" ? f(m.p50 - direct.p50, 3) : "–"} | ${direct && g.scenario !== "direct" ? f(m.p99 - direct.p99, 3) : "–"} |`,
       );
     }
     lines.push("");
-    for (const g of r.gateway) lines.push(`- **${g.scenario}**: ${SCENARIO_TEXT[g.scenario]}. Rounds (req/s): ${g.throughput.map((t) => f(t.rps)).join(", ")}; p99 (ms): ${g.fixed.map((x) => f(x.latency.p99, 3)).join(", ")}.`);
+    lines.push("CPU µs/call: user + system CPU time of the proxy's processes (nginx: master and worker; Portico: its one process) during the measured wrk run, divided by the calls served; for direct, the backend's. It is steadier than req/s on a shared machine, since time stolen by other processes is not counted.");
+    lines.push("");
+    for (const g of r.gateway) {
+      const redis = g.throughput.map((t) => t.redisCpuUs).filter((x): x is number => x !== undefined);
+      const backend = g.throughput.map((t) => t.backendCpuUs).filter((x): x is number => x !== undefined);
+      lines.push(
+        `- **${g.scenario}**: ${SCENARIO_TEXT[g.scenario]}. Rounds (req/s): ${g.throughput.map((t) => f(t.rps)).join(", ")}; p99 (ms): ${g.fixed.map((x) => f(x.latency.p99, 3)).join(", ")}` +
+          (g.scenario !== "direct" && backend.length > 0 ? `; backend CPU µs/call: ${backend.map((x) => f(x, 1)).join(", ")}` : "") +
+          (redis.length > 0 ? `; redis-server CPU µs/call: ${redis.map((x) => f(x, 1)).join(", ")}` : "") +
+          ".",
+      );
+    }
     const errors = r.gateway.flatMap((g) => [...g.throughput.filter((t) => t.non2xx + t.socketErrors > 0).map(() => g.scenario), ...g.fixed.filter((x) => x.non2xx + x.errors + x.unanswered > 0).map(() => g.scenario)]);
     lines.push(errors.length === 0 ? "- Every answer in every round was a 2xx; no socket errors." : `- Rounds with non-2xx answers or errors: ${[...new Set(errors)].join(", ")} (see latest.json).`);
     const lag = r.gateway.flatMap((g) => g.fixed.map((x) => x.schedLag.p99));
@@ -152,7 +163,7 @@ function report(r: Report): string {
     );
     lines.push("");
     lines.push(
-      `Closed loop, ${u.connections} connections, one fresh subscription on portico-keyed (memory counters). Usage is stored per minute × subscription × API × operation, so the database grows with minutes of traffic, not with calls: ${f(u.rows)} rows for ${f(u.served)} calls; the figure per million calls holds at this rate and shrinks as the rate grows. Database files: ${f(u.dbBytesBefore)} → ${f(u.dbBytesAfter)} bytes.`,
+      `Closed loop, ${u.connections} connections, one fresh subscription on portico-keyed (memory counters). Usage is stored per minute × subscription × API × operation, so the database grows with minutes of traffic, not with calls: ${f(u.rows)} rows for ${f(u.served)} calls; the figure per million calls holds at this rate and shrinks as the rate grows. Database files after a WAL checkpoint: ${f(u.dbBytesBefore)} → ${f(u.dbBytesAfter)} bytes (${f((u.dbBytesAfter - u.dbBytesBefore) / Math.max(1, u.rows))} bytes per usage row, indexes included; SQLite grows in whole pages, so short runs are coarse). The WAL reached ${f(u.walBytesPeak)} bytes before its checkpoint: the once-a-second upserts rewrite the same pages, and the space is reused.`,
     );
   }
   if (r.build) {

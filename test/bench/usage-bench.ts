@@ -29,12 +29,32 @@ export interface UsageResult {
   /** From the last answer until the usage API showed every call (ms); flush interval for reference. */
   flushDelayMs: number;
   flushIntervalMs: number;
+  /** Database files (main + WAL) after a WAL checkpoint, before and after the load. */
   dbBytesBefore: number;
   dbBytesAfter: number;
-  /** (after − before) / served × 1e6. */
+  /** WAL size just before the final checkpoint (space SQLite reuses after checkpoints). */
+  walBytesPeak: number;
+  /** (after − before) / served × 1e6, checkpointed. */
   bytesPerMillionCalls: number;
   /** usage_minutes rows per million calls at the measured rate (rows are per minute × subscription × operation). */
   rowsPerMillionCalls: number;
+}
+
+async function checkpoint(dataDir: string): Promise<void> {
+  const db = createClient({ url: `file:${path.join(dataDir, "portico.db")}` });
+  try {
+    await db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  } finally {
+    db.close();
+  }
+}
+
+async function fileBytes(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return 0;
+  }
 }
 
 async function dbBytes(dataDir: string): Promise<number> {
@@ -56,6 +76,7 @@ export async function runUsageBench(o: { portico: PorticoInstance; durationS: nu
   // The subscription's first (probe) calls are part of its usage: wait until they are written, and count them.
   await new Promise((r) => setTimeout(r, o.flushIntervalMs * 2 + 200));
   const before = await portico.usageCalls(sub.id, from);
+  await checkpoint(portico.dataDir);
   const bytesBefore = await dbBytes(portico.dataDir);
 
   const options: LoadOptions = { mode: "closed", host: "127.0.0.1", port: portico.gatewayPort, path: "/keyed/item", headers: { "Ocp-Apim-Subscription-Key": sub.key }, connections: o.connections, warmupS: 0, durationS: o.durationS };
@@ -78,6 +99,8 @@ export async function runUsageBench(o: { portico: PorticoInstance; durationS: nu
     }
     await new Promise((r) => setTimeout(r, 25));
   }
+  const walBytesPeak = await fileBytes(path.join(portico.dataDir, "portico.db-wal"));
+  await checkpoint(portico.dataDir);
   const bytesAfter = await dbBytes(portico.dataDir);
   const db = createClient({ url: `file:${path.join(portico.dataDir, "portico.db")}` });
   let recordedDb = NaN;
@@ -106,6 +129,7 @@ export async function runUsageBench(o: { portico: PorticoInstance; durationS: nu
     flushIntervalMs: o.flushIntervalMs,
     dbBytesBefore: bytesBefore,
     dbBytesAfter: bytesAfter,
+    walBytesPeak,
     bytesPerMillionCalls: ((bytesAfter - bytesBefore) / answered) * 1e6,
     rowsPerMillionCalls: (rows / answered) * 1e6,
   };

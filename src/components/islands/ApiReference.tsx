@@ -98,6 +98,32 @@ export function forConsole(doc: Json, gatewayUrl: string | null, keyHeader?: str
   return { doc: out, scheme: (named ?? headers[0])?.[0] ?? null };
 }
 
+/**
+ * Fills gaps in Scalar's markup that axe-core reports as serious: copy
+ * buttons without a name, an editable combobox without a label or
+ * `aria-expanded`, and scrolling code blocks that a keyboard cannot reach.
+ * Run after Scalar renders and again whenever it changes its DOM.
+ */
+export function repairScalarA11y(root: ParentNode, copyLabel: string): void {
+  // Their visible text is hidden from assistive technology.
+  for (const button of root.querySelectorAll<HTMLButtonElement>("button.scalar-code-copy:not([aria-label])")) button.setAttribute("aria-label", copyLabel);
+  for (const box of root.querySelectorAll<HTMLElement>('[role="combobox"][contenteditable]')) {
+    if (!box.hasAttribute("aria-expanded")) box.setAttribute("aria-expanded", "false");
+    if (box.hasAttribute("aria-label") || box.hasAttribute("aria-labelledby")) continue;
+    // The row's own caption ("Name:"), else the field's placeholder.
+    let label = "";
+    for (let up = box.parentElement, i = 0; up && i < 3 && label === ""; up = up.parentElement, i++) {
+      label = (up.textContent ?? "").replace(box.textContent ?? "", "").replace(/[:\s]+$/, "").trim();
+      if (label.length > 40) label = "";
+    }
+    box.setAttribute("aria-label", label || box.dataset.placeholder || "");
+  }
+  for (const code of root.querySelectorAll<HTMLElement>("code.custom-scroll")) {
+    const scrolls = /auto|scroll/.test(getComputedStyle(code).overflowX) && code.scrollWidth > code.clientWidth;
+    if (scrolls && code.tabIndex < 0) code.tabIndex = 0;
+  }
+}
+
 // ------------------------------------------------------------------ keys
 
 interface Choice {
@@ -324,6 +350,8 @@ function Reference(props: ApiReferenceProps) {
     if (!setup || key === undefined) return;
     let instance: Instance | undefined;
     let cancelled = false;
+    let stopObserving = () => {};
+    const copyLabel = props.messages.messages["tryit.copyCode"] ?? "Copy";
     const authentication =
       setup.scheme === null ? undefined : { preferredSecurityScheme: setup.scheme, securitySchemes: key ? { [setup.scheme]: { value: key } } : {} };
     const configuration = {
@@ -356,6 +384,22 @@ function Reference(props: ApiReferenceProps) {
         };
         if (cancelled || !host.current) return;
         instance = createApiReference(host.current, configuration);
+        let queued = 0;
+        const repair = () => {
+          queued = 0;
+          observer.disconnect();
+          repairScalarA11y(document, copyLabel);
+          observer.observe(document.body, { childList: true, subtree: true });
+        };
+        // Scalar mounts its dialogs at the end of <body>, so the whole body is watched.
+        const observer = new MutationObserver(() => {
+          if (queued === 0) queued = requestAnimationFrame(repair);
+        });
+        stopObserving = () => {
+          observer.disconnect();
+          cancelAnimationFrame(queued);
+        };
+        repair();
         setState("ready");
       } catch (err) {
         console.error(err);
@@ -364,6 +408,7 @@ function Reference(props: ApiReferenceProps) {
     })();
     return () => {
       cancelled = true;
+      stopObserving();
       instance?.destroy();
     };
   }, [setup, key, props.scriptUrl, props.slug, props.title, props.tryIt]);

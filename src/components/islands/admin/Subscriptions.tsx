@@ -117,7 +117,7 @@ function SubscriptionsView() {
                     </td>
                     <td>
                       <StateBadge state={s.state} />
-                      {s.stateComment && <span className="cell-sub">{t("state.reason", { reason: s.stateComment })}</span>}
+                      {s.stateComment && <span className="cell-sub">{t(s.state === "active" ? "state.note" : "state.reason", { reason: s.stateComment })}</span>}
                     </td>
                     <td>{date(s.createdAt)}</td>
                     <td className="actions">

@@ -16,7 +16,7 @@ export function StateBadge({ state }: { state: SubscriptionState }) {
   return <span className={`badge ${TONE[state]}`}>{t(`state.${state}`)}</span>;
 }
 
-/** "Waiting for an administrator's approval: the keys work once approved." */
+/** "Waiting for an administrator's approval: the keys work once approved." An administrator's comment is a reason, or on an active subscription a note. */
 export function StateExplanation({ state, comment }: { state: SubscriptionState; comment?: string | null }) {
   const { t } = useI18n();
   return (
@@ -25,7 +25,7 @@ export function StateExplanation({ state, comment }: { state: SubscriptionState;
       {comment ? (
         <>
           {" "}
-          <span className="state-comment">{t("state.reason", { reason: comment })}</span>
+          <span className="state-comment">{t(state === "active" ? "state.note" : "state.reason", { reason: comment })}</span>
         </>
       ) : null}
     </p>

@@ -4,7 +4,9 @@
  * imports `virtual:portico/components/<Name>`; the built-in version stays
  * reachable as `virtual:portico/defaults/<Name>`, so an override can wrap it.
  * Components read the page's data from `Astro.locals.portico` (see site.ts),
- * so an override receives the same props and locals as the default.
+ * so an override receives the same props and locals as the default, and may
+ * import the portal's helpers from `virtual:portico/theme-api`
+ * (theme-api.ts). Example: themes/signal/components/Hero.astro.
  */
 export const COMPONENTS = {
   /** `<head>` contents: title, meta description, OpenGraph, favicon. Props: `title`, `description`, `canonical`, `noindex`. */

@@ -112,15 +112,18 @@ export async function buildPortal(config: ServiceConfig, options: { force: boole
 }
 
 async function buildLocked(config: ServiceConfig, log: (line: string) => void, started: number): Promise<BuildResult> {
-  const phase = async <T>(n: number, total: number, label: string, work: () => Promise<T>): Promise<T> => {
+  const timings: string[] = [];
+  const phase = async <T>(n: number, total: number, label: string, work: () => Promise<T>, short: string): Promise<T> => {
     const t = performance.now();
     log(`[${n}/${total}] ${label}…`);
     const result = await work();
-    log(`[${n}/${total}] ${label} done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const seconds = ((performance.now() - t) / 1000).toFixed(1);
+    log(`[${n}/${total}] ${label} done in ${seconds} s`);
+    timings.push(`${short} ${seconds} s`);
     return result;
   };
 
-  const loaded = await phase(1, 3, "validating content", () => loadCatalog(config.contentDir, { themesDir: config.themesDir }));
+  const loaded = await phase(1, 3, "validating content", () => loadCatalog(config.contentDir, { themesDir: config.themesDir }), "validate");
   const errors = loaded.problems.filter((p) => p.severity === "error");
   if (loaded.problems.length > 0) log(formatProblems(loaded.problems));
   if (errors.length > 0 || !loaded.catalog) {
@@ -128,7 +131,7 @@ async function buildLocked(config: ServiceConfig, log: (line: string) => void, s
     return { ok: false, skipped: false, ms: performance.now() - started };
   }
   const inputs = await inputsStamp(config);
-  const code = await phase(2, 3, "building the public portal with Astro", () => runAstroBuild(config, config.distDir, undefined, log));
+  const code = await phase(2, 3, "building the public portal with Astro", () => runAstroBuild(config, config.distDir, undefined, log), "public");
   if (code !== 0) {
     log(`build failed: astro exited with ${code}`);
     return { ok: false, skipped: false, ms: performance.now() - started };
@@ -140,7 +143,7 @@ async function buildLocked(config: ServiceConfig, log: (line: string) => void, s
     plan.audiences.length === 0
       ? "no restricted pages to build"
       : `building restricted pages for ${plan.audiences.length} audience${plan.audiences.length === 1 ? "" : "s"} (${plan.audiences.map((a) => a.id).join(", ")})`;
-  const restrictedOk = await phase(3, 3, label, () => buildRestricted(config, restricted, plan.audiences, log));
+  const restrictedOk = await phase(3, 3, label, () => buildRestricted(config, restricted, plan.audiences, log), "restricted");
   if (!restrictedOk) {
     log("build failed: a restricted tree did not build");
     return { ok: false, skipped: false, ms: performance.now() - started };
@@ -148,7 +151,7 @@ async function buildLocked(config: ServiceConfig, log: (line: string) => void, s
   await mkdir(config.distDir, { recursive: true });
   await writeFile(path.join(config.distDir, STAMP_FILE), JSON.stringify({ inputs, builtAt: new Date().toISOString() }));
   const ms = performance.now() - started;
-  log(`portal built in ${(ms / 1000).toFixed(1)} s → ${path.relative(process.cwd(), config.distDir) || config.distDir}`);
+  log(`portal built in ${(ms / 1000).toFixed(1)} s (${timings.join(", ")}) → ${path.relative(process.cwd(), config.distDir) || config.distDir}`);
   return { ok: true, skipped: false, ms };
 }
 

@@ -8,14 +8,16 @@
  * which an administrator approves from the approvals page, and see it
  * active. Each main page is photographed and checked with axe-core.
  */
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createAccount, gatewayStatus, linkToken, uniqueEmail, waitForMail } from "../integration/accounts.helpers.ts";
-import type { TestService } from "../integration/harness.ts";
-import { launchBrowser, SCREENSHOTS, screenshot, startPortal } from "./browser.ts";
+import { Client, createAccount, gatewayStatus, linkToken, signedIn, subscribeViaApi, uniqueEmail, waitForMail } from "../integration/accounts.helpers.ts";
+import { DEMO_CONTENT, startPortico, type TestService } from "../integration/harness.ts";
+import { buildDemoPortal, E2E_DIST, launchBrowser, SCREENSHOTS, screenshot, startPortal } from "./browser.ts";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PASSWORD = "correct horse battery staple";
@@ -213,4 +215,106 @@ describe("the developer's journey", () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);
+});
+
+/** A browser signed in with `client`'s session, its sign-in hint set as a sign-in in the portal would. */
+async function contextWithSession(client: Client, base: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies([{ name: "portico_session", value: client.session()!, url: base }]);
+  await context.addInitScript(() => {
+    if (localStorage.getItem("portico-session") === null) localStorage.setItem("portico-session", JSON.stringify({ administrator: false, checkedAt: Date.now() }));
+  });
+  return context;
+}
+
+/** Sends the first operation's try-it request and returns the key header the gateway received. */
+async function sendTryIt(page: Page): Promise<{ status: number; key: string | null }> {
+  await page.getByRole("button", { name: /^Test Request/ }).first().click();
+  const call = page.waitForResponse((r) => r.url().includes("/weather/") && r.request().method() === "GET" && !r.url().includes("/api/v1/"));
+  await page.getByRole("button", { name: /^Send/ }).first().click();
+  const answer = await call;
+  const key = await answer.request().headerValue("ocp-apim-subscription-key");
+  await page.keyboard.press("Escape");
+  return { status: answer.status(), key };
+}
+
+describe("the try-it console's key", () => {
+  it("is picked among the user's subscriptions, grouped by product, and stored only when asked", async () => {
+    const dev = await signedIn(svc, { name: "Picker Person" });
+    const basic = await subscribeViaApi(dev.client, "basic", "Basic app");
+    const requested = await dev.client.post("/api/v1/subscriptions", { product: "premium", name: "Premium app", acceptTerms: true });
+    expect(requested.body.state).toBe("submitted");
+    const admin = await createAccount(svc.context, { groups: ["administrators"] });
+    const adminClient = new Client(svc.controlUrl);
+    expect((await adminClient.post("/api/v1/auth/sign-in", { email: admin.email, password: admin.password })).status).toBe(204);
+    expect((await adminClient.post(`/api/v1/admin/subscriptions/${requested.body.id}/approve`, {})).status).toBe(200);
+    const premiumKeys = (await dev.client.get(`/api/v1/subscriptions/${requested.body.id}/keys`)).body as { primaryKey: string; secondaryKey: string };
+
+    const context = await contextWithSession(dev.client, svc.controlUrl);
+    const page = await context.newPage();
+    await page.goto(`${svc.controlUrl}/apis/weather/reference`);
+    await page.locator('[data-key-ready="yes"]').waitFor();
+    const picker = page.getByLabel("Key for test requests");
+    const groups = await picker.locator("optgroup").evaluateAll((els) => els.map((g) => [g.getAttribute("label"), [...g.querySelectorAll("option")].map((o) => o.textContent)]));
+    expect(groups).toEqual([
+      ["Basic", [`Basic app · primary key (${basic.subscription.primaryKeyStart}…)`, `Basic app · secondary key (${basic.subscription.secondaryKeyStart}…)`]],
+      ["Premium", [`Premium app · primary key (${requested.body.primaryKeyStart}…)`, `Premium app · secondary key (${requested.body.secondaryKeyStart}…)`]],
+    ]);
+    expect(await sendTryIt(page)).toEqual({ status: 200, key: basic.primaryKey });
+
+    await picker.selectOption(`${requested.body.id}:secondary`);
+    await page.locator('.portico-reference[data-state="ready"]').waitFor();
+    expect(await sendTryIt(page)).toEqual({ status: 200, key: premiumKeys.secondaryKey });
+    expect(await page.evaluate(() => localStorage.getItem("portico-tryit:weather"))).toBeNull();
+
+    // Remembered when ticked: kept across a reload, forgotten when unticked.
+    await page.getByLabel("Remember the key in this browser").check();
+    expect(JSON.parse((await page.evaluate(() => localStorage.getItem("portico-tryit:weather")))!)).toEqual({ subscription: requested.body.id, slot: "secondary", key: premiumKeys.secondaryKey });
+    await page.reload();
+    await page.locator('[data-key-ready="yes"]').waitFor();
+    expect(await page.getByLabel("Key for test requests").inputValue()).toBe(`${requested.body.id}:secondary`);
+    expect(await page.getByLabel("Remember the key in this browser").isChecked()).toBe(true);
+    await page.getByLabel("Remember the key in this browser").uncheck();
+    expect(await page.evaluate(() => localStorage.getItem("portico-tryit:weather"))).toBeNull();
+    await photograph(page, "tryit-picker");
+    await context.close();
+
+    // A guest is invited to sign in; no key is filled in.
+    const guest = await browser.newPage();
+    await guest.goto(`${svc.controlUrl}/apis/weather/reference`);
+    await guest.locator('[data-key-ready="no"]').waitFor();
+    expect(await guest.locator('[data-tryit="guest"]').innerText()).toBe("Sign in to send requests with one of your keys filled in. Sign in");
+    expect(await guest.locator('[data-tryit="guest"] a').getAttribute("href")).toBe("/signin?next=%2Fapis%2Fweather%2Freference");
+    await guest.close();
+  }, 90_000);
+
+  it("is not offered for an API whose api.yaml says tryIt: false", async () => {
+    const content = await mkdtemp(path.join(tmpdir(), "portico-notryit-"));
+    await cp(DEMO_CONTENT, content, { recursive: true });
+    const file = path.join(content, "apis/status/api.yaml");
+    await writeFile(file, `${await readFile(file, "utf8")}\ntryIt: false\n`);
+    const dist = await buildDemoPortal(`${E2E_DIST}-notryit`, { PORTICO_CONTENT: content });
+    const other = await startPortico({ env: { PORTICO_DIST: dist, PORTICO_CONTENT: content } });
+    try {
+      const dev = await signedIn(other, { name: "No Try" });
+      await subscribeViaApi(dev.client, "basic", "Basic app");
+      const context = await contextWithSession(dev.client, other.controlUrl);
+      const page = await context.newPage();
+      await page.goto(`${other.controlUrl}/apis/status/reference`);
+      await page.locator('.portico-reference[data-state="ready"]').waitFor();
+      await page.getByRole("heading", { name: "DroneFly Status API" }).first().waitFor();
+      // The first tag's operation is drawn, without a button to send it.
+      await page.getByRole("heading", { name: "Check platform health" }).first().waitFor();
+      expect(await page.getByRole("button", { name: /^Test Request/ }).count()).toBe(0);
+      expect(await page.locator("[data-tryit]").count()).toBe(0);
+      // The same user, on an API that allows it, gets the console and a key.
+      await page.goto(`${other.controlUrl}/apis/weather/reference`);
+      await page.locator('[data-key-ready="yes"]').waitFor();
+      expect(await page.getByRole("button", { name: /^Test Request/ }).count()).toBeGreaterThan(0);
+      await context.close();
+    } finally {
+      await other.stop();
+      await rm(content, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

@@ -36,7 +36,7 @@ export interface ApiReferenceProps {
   messages: MessageBundle;
 }
 
-type Instance = { destroy(): void };
+type Instance = { destroy(): void; updateConfiguration(configuration: Record<string, unknown>): void };
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
@@ -345,17 +345,16 @@ function Reference(props: ApiReferenceProps) {
     else if (!remember) writeRemembered(setup.apiId, null);
   }, [remember, choice, key, setup]);
 
-  // Scalar, mounted once the definition and the key are known, and again when the key changes.
-  useEffect(() => {
-    if (!setup || key === undefined) return;
-    let instance: Instance | undefined;
-    let cancelled = false;
-    let stopObserving = () => {};
-    const copyLabel = props.messages.messages["tryit.copyCode"] ?? "Copy";
-    const authentication =
-      setup.scheme === null ? undefined : { preferredSecurityScheme: setup.scheme, securitySchemes: key ? { [setup.scheme]: { value: key } } : {} };
-    const configuration = {
-      content: setup.doc,
+  // Scalar, mounted once the definition and the first key are known; a
+  // later key is handed to the mounted instance, so the reader keeps their
+  // place in the page.
+  const instanceRef = useRef<Instance | null>(null);
+  const keyRef = useRef<string | null | undefined>(undefined);
+  keyRef.current = key;
+  const configuration = (s: Setup, k: string | null) => {
+    const authentication = s.scheme === null ? undefined : { preferredSecurityScheme: s.scheme, securitySchemes: k ? { [s.scheme]: { value: k } } : {} };
+    return {
+      content: s.doc,
       slug: props.slug,
       title: props.title,
       theme: "none",
@@ -365,7 +364,6 @@ function Reference(props: ApiReferenceProps) {
       agent: { disabled: true },
       mcp: { disabled: true },
       showDeveloperTools: "never",
-      showToolbar: "never",
       hideDarkModeToggle: true,
       forceDarkModeState: currentScheme(),
       documentDownloadType: "none",
@@ -377,13 +375,22 @@ function Reference(props: ApiReferenceProps) {
       orderRequiredPropertiesFirst: true,
       ...(authentication ? { authentication } : {}),
     };
+  };
+  const keyKnown = key !== undefined;
+  useEffect(() => {
+    if (!setup || !keyKnown) return;
+    let instance: Instance | undefined;
+    let cancelled = false;
+    let stopObserving = () => {};
+    const copyLabel = props.messages.messages["tryit.copyCode"] ?? "Copy";
     (async () => {
       try {
         const { createApiReference } = (await import(/* @vite-ignore */ props.scriptUrl)) as {
           createApiReference(element: Element, configuration: Record<string, unknown>): Instance;
         };
         if (cancelled || !host.current) return;
-        instance = createApiReference(host.current, configuration);
+        instance = createApiReference(host.current, configuration(setup, keyRef.current ?? null));
+        instanceRef.current = instance;
         let queued = 0;
         const repair = () => {
           queued = 0;
@@ -410,8 +417,13 @@ function Reference(props: ApiReferenceProps) {
       cancelled = true;
       stopObserving();
       instance?.destroy();
+      instanceRef.current = null;
     };
-  }, [setup, key, props.scriptUrl, props.slug, props.title, props.tryIt]);
+  }, [setup, keyKnown, props.scriptUrl, props.slug, props.title, props.tryIt]);
+
+  useEffect(() => {
+    if (setup && key !== undefined) instanceRef.current?.updateConfiguration(configuration(setup, key));
+  }, [key]);
 
   // Scalar reads forceDarkModeState once, when it mounts, and marks <body>
   // with `dark-mode` or `light-mode`; later switches of the portal's scheme

@@ -132,7 +132,7 @@ function CallsFigure({ points, totals, interval }: { points: UsagePoint[]; total
               failed: number(totals.failed),
               clientErrors: number(totals.clientErrors),
             })}
-        {busiest && totals.calls > 0 && <> {t(`usage.busiest.${interval}`, { time: time(busiest.start), calls: number(busiest.calls) })}</>}
+        {busiest && totals.calls > 0 && <> {t(`usage.busiest.${interval}`, { count: busiest.calls, time: time(busiest.start), calls: number(busiest.calls) })}</>}
       </p>
       {totals.calls > 0 && <UsageChart points={points} series={series} interval={interval} locale={locale} />}
       {rows.length > 0 && (
@@ -372,7 +372,7 @@ export function UsageView({ admin = false, userId, subscriptions = [], products 
           <Loading />
         ) : (
           <>
-            <p className="muted small">{t("usage.period", { from: dateTime(usage.data.from), to: dateTime(usage.data.to), interval: t(`usage.interval.${interval}`) })}</p>
+            <p className="muted small">{t(`usage.period.${interval}`, { from: dateTime(usage.data.from), to: dateTime(usage.data.to) })}</p>
             <Stats totals={usage.data.totals} />
             <CallsFigure points={usage.data.series} totals={usage.data.totals} interval={interval} />
             <LatencyFigure points={usage.data.series} totals={usage.data.totals} interval={interval} />

@@ -39,12 +39,17 @@ afterAll(async () => {
 });
 
 /** A browser context signed in as `account` (the session cookie of an API sign-in). */
-async function contextFor(account: { email: string; password: string }): Promise<BrowserContext> {
+async function contextFor(account: { email: string; password: string }, options: { colorScheme?: "light" | "dark" } = {}): Promise<BrowserContext> {
   const client = new Client(svc.controlUrl);
   const res = await client.post("/api/v1/auth/sign-in", { email: account.email, password: account.password });
   expect(res.status).toBe(204);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const me = await client.get("/api/v1/me");
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: options.colorScheme ?? "light" });
   await context.addCookies([{ name: "portico_session", value: client.session()!, url: svc.controlUrl }]);
+  // The browser's sign-in hint, as the sign-in page leaves it (the header's links depend on it).
+  await context.addInitScript((administrator: boolean) => {
+    if (localStorage.getItem("portico-session") === null) localStorage.setItem("portico-session", JSON.stringify({ administrator, checkedAt: Date.now() }));
+  }, me.body.administrator as boolean);
   return context;
 }
 
@@ -218,4 +223,56 @@ describe("administration pages", () => {
     await photograph(page, "admin-usage");
     await context.close();
   }, 60_000);
+  it("reject a request only with a reason, which the subscriber receives", async () => {
+    const admin = await createAccount(svc.context, { groups: ["administrators"], name: "Grace Admin" });
+    const dev = await signedIn(svc, { name: "Rita Requester" });
+    const requested = await dev.client.post("/api/v1/subscriptions", { product: "premium", name: "Rita's fleet planner", acceptTerms: true });
+    expect(requested.body.state).toBe("submitted");
+    const context = await contextFor(admin);
+    const page = await open(context, "/admin");
+    const request = page.locator(`[data-request="${requested.body.id}"]`);
+    await request.waitFor();
+    expect(await request.locator(".facts").innerText()).toContain("Rita's fleet planner");
+    await request.getByRole("button", { name: `Reject the request of ${dev.email}` }).click();
+    const dialog = page.getByRole("dialog", { name: "Reject Rita Requester's request for Premium?" });
+    const confirm = dialog.getByRole("button", { name: "Reject" });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel("Reason for the subscriber").fill("Start with Basic, then tell us your volumes.");
+    expect(await confirm.isDisabled()).toBe(false);
+    await confirm.click();
+    await page.getByText("Rejected Rita Requester's request for Premium.").waitFor();
+    await page.locator("[data-empty-queue]").waitFor();
+    const mail = await waitForMail(svc.dataDir, dev.email, "subscription-rejected");
+    expect(mail.text).toContain("Reason: Start with Basic, then tell us your volumes.");
+    const mine = await dev.client.get(`/api/v1/subscriptions/${requested.body.id}`);
+    expect([mine.body.state, mine.body.stateComment]).toEqual(["rejected", "Start with Basic, then tell us your volumes."]);
+    await context.close();
+  }, 60_000);
+
+  it("read well in the dark scheme", async () => {
+    const admin = await createAccount(svc.context, { groups: ["administrators"], name: "Grace Admin" });
+    const dev = await signedIn(svc, { name: "Dark Requester" });
+    await dev.client.post("/api/v1/subscriptions", { product: "premium", name: "Night shift", acceptTerms: true });
+    const context = await contextFor(admin, { colorScheme: "dark" });
+    const ready: Record<string, string> = {
+      "/admin": ".request",
+      "/admin/subscriptions": "table[data-admin-subscriptions]",
+      "/admin/users": "table[data-admin-users]",
+      "/admin/groups?group=partners": "[data-members]",
+      "/admin/usage": "[data-usage-totals]",
+    };
+    for (const [path, selector] of Object.entries(ready)) {
+      const page = await open(context, path);
+      await page.locator(selector).first().waitFor();
+      // The page is drawn dark: its background's channels are all below a quarter of full.
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const channels = (/rgba?\((\d+), (\d+), (\d+)/.exec(background) ?? []).slice(1).map(Number);
+      expect(channels.length, background).toBe(3);
+      expect(Math.max(...channels), background).toBeLessThan(64);
+      expect(await seriousViolations(page), path).toEqual([]);
+      await photograph(page, `admin-dark-${path.split("?")[0]!.split("/").filter(Boolean).join("-")}`);
+      await page.close();
+    }
+    await context.close();
+  }, 90_000);
 });

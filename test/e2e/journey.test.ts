@@ -158,8 +158,8 @@ describe("the developer's journey", () => {
     expect(await seriousViolations(page)).toEqual([]);
     await photograph(page, "journey-7-account");
     expect(await gatewayStatus(svc, keys.primaryKey)).toBe(200);
-    await card.getByRole("button", { name: "Regenerate the Primary key" }).click();
-    const confirm = page.getByRole("dialog", { name: "Regenerate the Primary key?" });
+    await card.getByRole("button", { name: "Regenerate the primary key" }).click();
+    const confirm = page.getByRole("dialog", { name: "Regenerate the primary key?" });
     await confirm.getByRole("button", { name: "Regenerate" }).click();
     const fresh = page.locator("[data-new-key]");
     await fresh.waitFor();
@@ -167,10 +167,10 @@ describe("the developer's journey", () => {
     expect(newKey).not.toBe(keys.primaryKey);
     expect(newKey).toMatch(/^dfly_[1-9A-HJ-NP-Za-km-z]+$/);
     expect(keys.primaryKey.startsWith(keyStart)).toBe(true);
-    await photograph(page, "journey-8-new-key");
+    await page.screenshot({ path: path.join(SCREENSHOTS, "journey-8-new-key.png") });
     expect(await gatewayStatus(svc, keys.primaryKey)).toBe(401);
     expect(await gatewayStatus(svc, newKey)).toBe(200);
-    await page.getByRole("dialog", { name: "Your new Primary key" }).getByRole("button", { name: "Done" }).click();
+    await page.getByRole("dialog", { name: "Your new primary key" }).getByRole("button", { name: "Done" }).click();
 
     // Request Premium (approval required).
     await page.goto(`${svc.controlUrl}/products/premium`);

@@ -19,6 +19,8 @@ function masked(start: string): string {
 
 export function Keys({ subscription, onRegenerated }: { subscription: Subscription; onRegenerated(slot: KeySlot, keyStart: string): void }) {
   const { t } = useI18n();
+  /** The slot's name inside a sentence ("the primary key"). */
+  const word = (slot: KeySlot) => t(`keys.word.${slot}`);
   const [keys, setKeys] = useState<KeyPair | null>(null);
   const [shown, setShown] = useState<Record<KeySlot, boolean>>({ primary: false, secondary: false });
   const [error, setError] = useState<unknown>(null);
@@ -65,11 +67,11 @@ export function Keys({ subscription, onRegenerated }: { subscription: Subscripti
                 )}
               </dd>
               <dd className="key-actions">
-                <button type="button" className="button button-secondary button-small" aria-pressed={shown[slot]} onClick={() => toggle(slot)} aria-label={t(shown[slot] ? "keys.hideLabel" : "keys.showLabel", { slot: label })}>
+                <button type="button" className="button button-secondary button-small" aria-pressed={shown[slot]} onClick={() => toggle(slot)} aria-label={t(shown[slot] ? "keys.hideLabel" : "keys.showLabel", { slot: word(slot) })}>
                   {t(shown[slot] ? "keys.hide" : "keys.show")}
                 </button>
                 <CopyButton label={t("keys.copy")} text={async () => valueOf(await load(), slot)} />
-                <button type="button" className="button button-secondary button-small" onClick={() => setConfirm(slot)} aria-label={t("keys.regenerateLabel", { slot: label })}>
+                <button type="button" className="button button-secondary button-small" onClick={() => setConfirm(slot)} aria-label={t("keys.regenerateLabel", { slot: word(slot) })}>
                   {t("keys.regenerate")}
                 </button>
               </dd>
@@ -82,7 +84,7 @@ export function Keys({ subscription, onRegenerated }: { subscription: Subscripti
 
       <ConfirmDialog
         open={confirm !== null}
-        title={t("keys.confirmTitle", { slot: confirm ? t(`keys.${confirm}`) : "" })}
+        title={t("keys.confirmTitle", { slot: confirm ? word(confirm) : "" })}
         confirmLabel={t("keys.confirm")}
         danger
         onClose={() => setConfirm(null)}
@@ -94,7 +96,7 @@ export function Keys({ subscription, onRegenerated }: { subscription: Subscripti
           onRegenerated(slot, result.keyStart);
         }}
       >
-        <p>{t("keys.confirmText", { slot: confirm ? t(`keys.${confirm}`) : "" })}</p>
+        <p>{t("keys.confirmText", { slot: confirm ? word(confirm) : "" })}</p>
         <p className="muted small">{t(confirm === "primary" ? "keys.confirmTipPrimary" : "keys.confirmTipSecondary")}</p>
       </ConfirmDialog>
 
@@ -106,7 +108,7 @@ export function Keys({ subscription, onRegenerated }: { subscription: Subscripti
 function NewKeyDialog({ fresh, onClose }: { fresh: { slot: KeySlot; key: string } | null; onClose(): void }) {
   const { t } = useI18n();
   return (
-    <ConfirmDialog open={fresh !== null} title={t("keys.newTitle", { slot: fresh ? t(`keys.${fresh.slot}`) : "" })} confirmLabel={t("keys.done")} cancel={false} onConfirm={() => {}} onClose={onClose}>
+    <ConfirmDialog open={fresh !== null} title={t("keys.newTitle", { slot: fresh ? t(`keys.word.${fresh.slot}`) : "" })} confirmLabel={t("keys.done")} cancel={false} onConfirm={() => {}} onClose={onClose}>
       {fresh && (
         <>
           <p>{t("keys.newText")}</p>

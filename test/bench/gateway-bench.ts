@@ -13,12 +13,13 @@ import { availableParallelism } from "node:os";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { SERVICE_NODE_FLAGS } from "../../gateway/src/server/node-flags.ts";
 import type { LoadOptions, LoadResult } from "./loadgen.ts";
 import { startNginx } from "./nginx.ts";
 import { startPortico, writeBenchContent, type PorticoInstance } from "./portico.ts";
 import { cpuMs, pidsNamed, run, start, portLine, type Proc } from "./procs.ts";
 
-export const SCENARIOS = ["direct", "nginx", "bare", "portico-open", "portico-keyed", "portico-redis"] as const;
+export const SCENARIOS = ["direct", "nginx", "bare", "portico-open", "portico-keyed", "portico-redis", "bare-svcflags", "portico-keyed-semi16"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const SCENARIO_TEXT: Record<Scenario, string> = {
@@ -28,6 +29,8 @@ export const SCENARIO_TEXT: Record<Scenario, string> = {
   "portico-open": "Portico gateway, open API, no policies (usage still recorded)",
   "portico-keyed": "Portico, key auth + rate-limit + quota + usage, memory counters",
   "portico-redis": "same as portico-keyed with counters in Redis",
+  "bare-svcflags": `supplementary: the bare proxy run with the service's V8 flags (${SERVICE_NODE_FLAGS.join(" ")})`,
+  "portico-keyed-semi16": "supplementary: portico-keyed in a process started with --max-semi-space-size=16 after the service's flags",
 };
 
 export interface GatewayBenchOptions {
@@ -166,6 +169,11 @@ export async function startServers(o: { scenarios: Scenario[]; redisUrl: string;
       procs.push(bare.proc);
       targets.bare = { ...direct, pid: bare.proc.child.pid!, port: bare.value };
     }
+    if (o.scenarios.includes("bare-svcflags")) {
+      const bare = await start("bare-proxy-flags", process.execPath, [...SERVICE_NODE_FLAGS, path.join(import.meta.dirname, "bare-proxy.ts"), `http://127.0.0.1:${backendPort}`, "0"], { cpus: o.lay.server, ready: portLine });
+      procs.push(bare.proc);
+      targets["bare-svcflags"] = { ...direct, pid: bare.proc.child.pid!, port: bare.value };
+    }
     const contentDir = path.join(tmp, "content");
     await writeBenchContent(contentDir);
     let portico: PorticoInstance | undefined;
@@ -185,6 +193,13 @@ export async function startServers(o: { scenarios: Scenario[]; redisUrl: string;
       procs.push(porticoRedis.proc);
       const sub = await porticoRedis.newSubscription("bench");
       targets["portico-redis"] = { pid: porticoRedis.proc.child.pid!, port: porticoRedis.gatewayPort, path: "/keyed/item", headers: { "Ocp-Apim-Subscription-Key": sub.key } };
+    }
+    if (o.scenarios.includes("portico-keyed-semi16")) {
+      o.log("starting Portico (memory counters, --max-semi-space-size=16)");
+      const p = await startPortico({ contentDir, dataDir: path.join(tmp, "data-semi16"), backendPort, cpus: o.lay.server, nodeArgs: [...o.nodeArgs, "--max-semi-space-size=16"] });
+      procs.push(p.proc);
+      const sub = await p.newSubscription("bench");
+      targets["portico-keyed-semi16"] = { pid: p.proc.child.pid!, port: p.gatewayPort, path: "/keyed/item", headers: { "Ocp-Apim-Subscription-Key": sub.key } };
     }
     for (const s of o.scenarios) if (!targets[s]) throw new Error(`scenario ${s} has no server`);
     return { targets, backendPort, backendPid, portico, porticoRedis, versions, tmp, stop };
@@ -269,12 +284,12 @@ export function evaluateTargets(results: ScenarioResult[]): Target[] {
   const direct = by.get("direct");
   const bare = by.get("bare");
   const open = by.get("portico-open");
-  for (const s of ["portico-keyed", "portico-redis"] as const) {
+  for (const s of ["portico-keyed", "portico-redis", "portico-keyed-semi16"] as const) {
     const k = by.get(s);
     if (k === undefined) continue;
     if (bare) {
       const c = bare.proxyCpuUs / k.proxyCpuUs;
-      out.push({ name: `${s}: CPU per call, bare proxy ÷ this (supporting)`, target: "≥ 0.80", value: c, display: `${bare.proxyCpuUs.toFixed(1)} / ${k.proxyCpuUs.toFixed(1)} µs = ${c.toFixed(2)}`, met: c >= 0.8 });
+      out.push({ name: `${s}: CPU per call, bare proxy ÷ this (supporting, not a §9 target)`, target: "≥ 0.80", value: c, display: `${bare.proxyCpuUs.toFixed(1)} / ${k.proxyCpuUs.toFixed(1)} µs = ${c.toFixed(2)}`, met: c >= 0.8 });
       const v = k.rps / bare.rps;
       out.push({ name: `${s}: throughput vs bare proxy`, target: "≥ 0.80", value: v, display: v.toFixed(2), met: v >= 0.8 });
     }

@@ -156,14 +156,17 @@ function report(r: Report): string {
     lines.push("");
     lines.push("## Usage under load");
     lines.push("");
-    lines.push(`| calls served (2xx) | recorded (API) | recorded (db) | exact | rate | flush delay | db growth / 1M calls | usage rows / 1M calls |`);
-    lines.push("|---:|---:|---:|:---:|---:|---:|---:|---:|");
+    lines.push(`| calls served (2xx) | recorded (API) | recorded (db) | exact | rate | flush delay | usage rows | bytes per row | db growth per 1M calls |`);
+    lines.push("|---:|---:|---:|:---:|---:|---:|---:|---:|---:|");
     lines.push(
-      `| ${f(u.served)} | ${f(u.recordedApi)} | ${f(u.recordedDb)} | ${u.exact ? "yes" : "**no**"} | ${f(u.rps)}/s for ${u.durationS} s | ${f(u.flushDelayMs)} ms (flush every ${u.flushIntervalMs} ms) | ${f(u.bytesPerMillionCalls / 1024, 1)} KiB | ${f(u.rowsPerMillionCalls, 1)} |`,
+      `| ${f(u.served)} | ${f(u.recordedApi)} | ${f(u.recordedDb)} | ${u.exact ? "yes" : "**no**"} | ${f(u.rps)}/s for ${u.durationS} s | ${f(u.flushDelayMs)} ms (flush every ${u.flushIntervalMs} ms) | ${f(u.rows)} | ${f(u.bytesPerRow)} B | ${f((u.rowsPerMillionCalls * u.bytesPerRow) / 1024, 1)} KiB at this rate; ≤ ${f((1e6 * u.bytesPerRow) / 1024 / 1024)} MiB worst case |`,
     );
     lines.push("");
     lines.push(
-      `Closed loop, ${u.connections} connections, one fresh subscription on portico-keyed (memory counters). Usage is stored per minute × subscription × API × operation, so the database grows with minutes of traffic, not with calls: ${f(u.rows)} rows for ${f(u.served)} calls; the figure per million calls holds at this rate and shrinks as the rate grows. Database files after a WAL checkpoint: ${f(u.dbBytesBefore)} → ${f(u.dbBytesAfter)} bytes (${f((u.dbBytesAfter - u.dbBytesBefore) / Math.max(1, u.rows))} bytes per usage row, indexes included; SQLite grows in whole pages, so short runs are coarse). The WAL reached ${f(u.walBytesPeak)} bytes before its checkpoint: the once-a-second upserts rewrite the same pages, and the space is reused.`,
+      `Closed loop, ${u.connections} connections, one fresh subscription on portico-keyed (memory counters); "served" counts every 2xx the generator received, after waiting for every call in flight, and both usage figures are read once the usage API shows them all ("flush delay": from the last answer to that moment, polling every 25 ms). ` +
+        `Usage is stored per minute × subscription × API × operation, so the database grows with minutes of traffic, not with calls: ${f(u.rows)} rows for ${f(u.served)} calls (${f(u.rowsPerMillionCalls, 1)} rows per million calls at this rate). ` +
+        `A row takes ${f(u.bytesPerRow)} bytes with its indexes (measured by adding 10,000 rows to a copy of the database), so a million calls add ${f((u.rowsPerMillionCalls * u.bytesPerRow) / 1024, 1)} KiB at this rate, and at most ${f((1e6 * u.bytesPerRow) / 1024 / 1024)} MiB in the worst case of one call per row (every call in a different minute, subscription or operation). ` +
+        `The database files after a WAL checkpoint went from ${f(u.dbBytesBefore)} to ${f(u.dbBytesAfter)} bytes during the run; the WAL reached ${f(u.walBytesPeak)} bytes before its checkpoint (the once-a-second upserts rewrite the same pages; the space is reused).`,
     );
   }
   if (r.build) {

@@ -5,7 +5,8 @@
  * until it equals the calls served. Reports the flush delay (last answer →
  * usage complete in the API) and the database's growth.
  */
-import { stat } from "node:fs/promises";
+import { copyFile, mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { createClient } from "@libsql/client";
 import type { LoadOptions, LoadResult } from "./loadgen.ts";
@@ -38,6 +39,8 @@ export interface UsageResult {
   bytesPerMillionCalls: number;
   /** usage_minutes rows per million calls at the measured rate (rows are per minute × subscription × operation). */
   rowsPerMillionCalls: number;
+  /** Bytes one usage_minutes row takes, indexes included: measured by adding 10,000 copies of a row to a copy of the database. */
+  bytesPerRow: number;
 }
 
 async function checkpoint(dataDir: string): Promise<void> {
@@ -67,6 +70,36 @@ async function dbBytes(dataDir: string): Promise<number> {
     }
   }
   return total;
+}
+
+/** Bytes per usage row: 10,000 copies of one of the subscription's rows (other minutes) added to a copy of the database. */
+async function measureRowBytes(dataDir: string, subscriptionId: string): Promise<number> {
+  const tmp = await mkdtemp(path.join(tmpdir(), "portico-usage-rows-"));
+  const file = path.join(tmp, "copy.db");
+  try {
+    await copyFile(path.join(dataDir, "portico.db"), file);
+    const db = createClient({ url: `file:${file}` });
+    try {
+      const columns = (await db.execute("PRAGMA table_info(usage_minutes)")).rows.map((r) => String(r.name)).filter((c) => c !== "id");
+      const row = await db.execute({ sql: "select id from usage_minutes where subscription_id = ? limit 1", args: [subscriptionId] });
+      const id = Number(row.rows[0]!.id);
+      await db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      const before = await dbFileBytes(file);
+      const n = 10_000;
+      const select = columns.map((c) => (c === "minute" ? "minute - 1000000 - k" : c)).join(", ");
+      await db.execute({ sql: `WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < ${n}) INSERT INTO usage_minutes (${columns.join(", ")}) SELECT ${select} FROM usage_minutes, n WHERE id = ?`, args: [id] });
+      await db.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      return ((await dbFileBytes(file)) - before) / n;
+    } finally {
+      db.close();
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+async function dbFileBytes(file: string): Promise<number> {
+  return (await fileBytes(file)) + (await fileBytes(file + "-wal"));
 }
 
 export async function runUsageBench(o: { portico: PorticoInstance; durationS: number; connections: number; cpus: string | undefined; flushIntervalMs: number; log: (l: string) => void }): Promise<UsageResult> {
@@ -113,6 +146,7 @@ export async function runUsageBench(o: { portico: PorticoInstance; durationS: nu
     db.close();
   }
   const recorded = recordedApi - before;
+  const bytesPerRow = await measureRowBytes(portico.dataDir, sub.id).catch(() => NaN);
   const rps = answered / o.durationS;
   return {
     durationS: o.durationS,
@@ -132,5 +166,6 @@ export async function runUsageBench(o: { portico: PorticoInstance; durationS: nu
     walBytesPeak,
     bytesPerMillionCalls: ((bytesAfter - bytesBefore) / answered) * 1e6,
     rowsPerMillionCalls: (rows / answered) * 1e6,
+    bytesPerRow,
   };
 }

@@ -72,6 +72,23 @@ async function open(context: BrowserContext, path: string): Promise<Page> {
 const PAGES = ["/admin", "/admin/subscriptions", "/admin/users", "/admin/groups", "/admin/usage"];
 
 describe("administration pages", () => {
+  it("ask a guest to sign in, and bring them back", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${svc.controlUrl}/admin/users`);
+    const notice = page.getByRole("status").filter({ hasText: "Sign in to continue" });
+    await notice.waitFor();
+    expect(await notice.getByRole("link", { name: "Sign in" }).getAttribute("href")).toBe("/signin?next=%2Fadmin%2Fusers");
+    const admin = await createAccount(svc.context, { groups: ["administrators"] });
+    await notice.getByRole("link", { name: "Sign in" }).click();
+    await page.getByLabel("E-mail address").fill(admin.email);
+    await page.getByLabel("Password (required)", { exact: true }).fill(admin.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL(`${svc.controlUrl}/admin/users`);
+    await page.locator(`tr[data-user="${admin.email}"]`).waitFor();
+    await context.close();
+  });
+
   it("tell a developer that they are for administrators only", async () => {
     const dev = await createAccount(svc.context);
     const context = await contextFor(dev);

@@ -85,7 +85,10 @@ describe("administration pages", () => {
     await page.getByLabel("Password (required)", { exact: true }).fill(admin.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(`${svc.controlUrl}/admin/users`);
-    await page.locator(`tr[data-user="${admin.email}"]`).waitFor();
+    // Their own row offers their profile, not blocking or deleting themselves.
+    const own = page.locator(`tr[data-user="${admin.email}"]`);
+    await own.locator(".you").waitFor();
+    expect(await own.locator("td.actions").innerText()).toBe("Your profile");
     await context.close();
   });
 

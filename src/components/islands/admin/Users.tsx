@@ -82,6 +82,7 @@ function UsersView() {
   }, [search]);
 
   const groups = useLoad(async () => (await api.admin.groups()).groups);
+  const me = useLoad(() => api.me());
   const list = useLoad(() => api.admin.users({ search: query.search || undefined, state: query.state || undefined, limit: PAGE * pages }), [query, pages]);
 
   if (list.error && !list.data) return <LoadFailure error={list.error} />;
@@ -137,6 +138,7 @@ function UsersView() {
                   <tr key={u.id} data-user={u.email} data-state={u.state}>
                     <th scope="row">
                       {u.name || u.email}
+                      {u.id === me.data?.id && <span className="badge badge-accent you">{t("admin.you")}</span>}
                       {u.name && <span className="cell-sub">{u.email}</span>}
                       {!u.emailVerified && u.state !== "invited" && <span className="cell-sub">{t("admin.unverified")}</span>}
                     </th>
@@ -147,7 +149,11 @@ function UsersView() {
                     <td>{date(u.createdAt)}</td>
                     <td>{u.lastSignInAt ? relative(u.lastSignInAt) : <span className="muted">{t("common.never")}</span>}</td>
                     <td className="actions">
-                      {u.state === "blocked" ? (
+                      {u.id === me.data?.id ? (
+                        <a className="button button-secondary button-small" href="/account/profile">
+                          {t("admin.yourProfile")}
+                        </a>
+                      ) : u.state === "blocked" ? (
                         <button
                           type="button"
                           className="button button-secondary button-small"
@@ -170,10 +176,12 @@ function UsersView() {
                           <span className="sr-only"> {label(u)}</span>
                         </button>
                       )}
-                      <button type="button" className="button button-ghost-danger button-small" onClick={() => setDeleting(u)}>
-                        {t("admin.delete")}
-                        <span className="sr-only"> {label(u)}</span>
-                      </button>
+                      {u.id !== me.data?.id && (
+                        <button type="button" className="button button-ghost-danger button-small" onClick={() => setDeleting(u)}>
+                          {t("admin.delete")}
+                          <span className="sr-only"> {label(u)}</span>
+                        </button>
+                      )}
                     </td>
                   </tr>
                 ))}

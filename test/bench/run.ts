@@ -261,6 +261,17 @@ await mkdir(RESULTS, { recursive: true });
 const name = full ? "latest" : "partial";
 await writeFile(path.join(RESULTS, `${name}.json`), JSON.stringify(report_, null, 2) + "\n");
 await writeFile(path.join(RESULTS, `${name}.md`), md);
+if (full) {
+  // The README shows the latest full results between two markers.
+  const readme = path.join(import.meta.dirname, "README.md");
+  const text = await readFile(readme, "utf8").catch(() => "");
+  const start = text.indexOf("<!-- results:start -->");
+  const end = text.indexOf("<!-- results:end -->");
+  if (start !== -1 && end > start) {
+    const body = md.replace(/^# .*\n/, "").replace(/^## /gm, "#### ");
+    await writeFile(readme, `${text.slice(0, start)}<!-- results:start -->\n_Written by \`npm run bench\` on ${report_.startedAt}, in ${(report_.durationS / 60).toFixed(1)} minutes; the same as results/latest.md._\n${body}\n${text.slice(end)}`);
+  }
+}
 log("");
 log(md);
 log(`written: test/bench/results/${name}.json and ${name}.md (${report_.durationS.toFixed(0)} s)`);

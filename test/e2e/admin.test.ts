@@ -222,6 +222,36 @@ describe("administration pages", () => {
     await context.close();
   }, 90_000);
 
+  it("delete a user after confirmation: their subscription is cancelled and their key refused", async () => {
+    const admin = await createAccount(svc.context, { groups: ["administrators"] });
+    const dev = await signedIn(svc, { name: "Leaving Person" });
+    const basic = await subscribeViaApi(dev.client, "basic", "Farewell app");
+    expect(await gatewayStatus(svc, basic.primaryKey)).toBe(200);
+    const context = await contextFor(admin);
+    const page = await open(context, "/admin/users");
+    await page.getByLabel("Search accounts").fill(dev.email);
+    const row = page.locator(`tr[data-user="${dev.email}"]`);
+    await row.waitFor();
+    await row.getByRole("button", { name: "Delete Leaving Person" }).click();
+    const dialog = page.getByRole("dialog", { name: "Delete Leaving Person's account?" });
+    expect(await dialog.innerText()).toContain("Their subscriptions are cancelled and their keys stop working.");
+    await dialog.getByRole("button", { name: "Delete the account" }).click();
+    await page.getByText("Deleted Leaving Person's account.").waitFor();
+    await row.waitFor({ state: "detached" });
+    expect(await gatewayStatus(svc, basic.primaryKey)).toBe(401);
+    const stored = await new Client(svc.controlUrl).post("/api/v1/auth/sign-in", { email: dev.email, password: dev.password });
+    expect(stored.status).toBe(401);
+    // Gone from the list for good, not only from this page's copy of it.
+    await page.reload();
+    await page.locator("table[data-admin-users]").waitFor();
+    expect(await page.locator(`tr[data-user="${dev.email}"]`).count()).toBe(0);
+    await page.goto(`${svc.controlUrl}/admin/subscriptions?state=cancelled`);
+    const cancelled = page.locator(`tr[data-subscription="${basic.subscription.id}"]`);
+    await cancelled.waitFor();
+    expect(await cancelled.locator("td").first().innerText()).toBe("Deleted account");
+    await context.close();
+  }, 60_000);
+
   it("show everyone's usage, broken down by user", async () => {
     const admin = await createAccount(svc.context, { groups: ["administrators"] });
     const dev = await signedIn(svc, { name: "Usage Person" });

@@ -8,7 +8,7 @@ import { api, type AdminSubscription } from "../../../lib/api-client.ts";
 import type { MessageBundle } from "../../../lib/client-i18n.ts";
 import { useI18n } from "../shared/i18n.tsx";
 import { Loading, LoadFailure, useLoad } from "../shared/ui.tsx";
-import { AdminIsland, NoteDialog, useOutcome, Who } from "./common.tsx";
+import { AdminIsland, personLabel, NoteDialog, useOutcome, Who } from "./common.tsx";
 
 type Decision = { kind: "approve" | "reject"; subscription: AdminSubscription };
 
@@ -69,7 +69,7 @@ function ApprovalsView() {
   if (loaded.error) return <LoadFailure error={loaded.error} />;
   if (!loaded.data) return <Loading />;
   const { subscriptions, total } = loaded.data;
-  const who = (s: AdminSubscription) => s.user?.name || s.user?.email || t("admin.deletedUser");
+  const who = (s: AdminSubscription) => personLabel(s.user, t("admin.deletedUser"));
 
   return (
     <div className="app-sections">

@@ -11,7 +11,7 @@ import { useI18n } from "../shared/i18n.tsx";
 import { StateBadge } from "../shared/subscription.tsx";
 import { Loading, LoadFailure, SelectField, useLoad } from "../shared/ui.tsx";
 import { ErrorAlert } from "../shared/errors.tsx";
-import { AdminIsland, MoreButton, NoteDialog, useOutcome, Who } from "./common.tsx";
+import { AdminIsland, personLabel, MoreButton, NoteDialog, useOutcome, Who } from "./common.tsx";
 
 const STATES: SubscriptionState[] = ["submitted", "active", "suspended", "rejected", "cancelled", "expired"];
 const PAGE = 50;
@@ -60,7 +60,7 @@ function SubscriptionsView() {
     setPages(1);
     setFilter((f) => ({ ...f, ...patch }));
   };
-  const who = (s: AdminSubscription) => s.user?.name || s.user?.email || t("admin.deletedUser");
+  const who = (s: AdminSubscription) => personLabel(s.user, t("admin.deletedUser"));
 
   return (
     <div className="app-sections">

@@ -109,9 +109,25 @@ export function useOutcome(): [ReactNode, (text: string | null) => void] {
   return [node, setText];
 }
 
-export function Who({ user }: { user: { name: string; email: string } | null }) {
+type Person = { name: string; email: string } | null;
+
+/**
+ * Whether an account is gone: the API answers null, or the address a
+ * deleted account is anonymised to (`deleted-<id>@deleted.invalid`; the
+ * `.invalid` top-level domain can belong to no one, RFC 2606).
+ */
+export function isDeleted(user: Person): boolean {
+  return user === null || user.email.endsWith("@deleted.invalid");
+}
+
+/** A person's name, else their address, else "Deleted account". */
+export function personLabel(user: Person, deleted: string): string {
+  return user === null || isDeleted(user) ? deleted : user.name || user.email;
+}
+
+export function Who({ user }: { user: Person }) {
   const { t } = useI18n();
-  if (user === null) return <span className="muted">{t("admin.deletedUser")}</span>;
+  if (user === null || isDeleted(user)) return <span className="muted">{t("admin.deletedUser")}</span>;
   return (
     <>
       <span>{user.name || user.email}</span>

@@ -8,7 +8,7 @@ import { api, type Me, type Session, type SignUpField } from "../../../lib/api-c
 import type { MessageBundle } from "../../../lib/client-i18n.ts";
 import { I18nProvider, useI18n } from "../shared/i18n.tsx";
 import { ErrorAlert } from "../shared/errors.tsx";
-import { CheckboxField, ConfirmDialog, Field, fieldError, Form, Loading, LoadFailure, Notice, SelectField, useLoad } from "../shared/ui.tsx";
+import { CheckboxField, ConfirmDialog, Field, fieldError, Form, Loading, LoadFailure, Notice, SelectField, TableWrap, useLoad } from "../shared/ui.tsx";
 
 function ProfileForm({ me, fields, onSaved }: { me: Me; fields: SignUpField[]; onSaved(me: Me): void }) {
   const { t } = useI18n();
@@ -213,7 +213,7 @@ function Sessions() {
       ) : !loaded.data ? (
         <Loading />
       ) : (
-        <div className="table-wrap">
+        <TableWrap label={t("account.sessions")}>
           <table className="table">
             <caption className="sr-only">{t("account.sessions")}</caption>
             <thead>
@@ -248,7 +248,7 @@ function Sessions() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   );

@@ -9,7 +9,7 @@ import { api, type Group, type GroupMember } from "../../../lib/api-client.ts";
 import type { MessageBundle } from "../../../lib/client-i18n.ts";
 import { useI18n } from "../shared/i18n.tsx";
 import { ErrorAlert } from "../shared/errors.tsx";
-import { ConfirmDialog, Field, fieldError, Form, Loading, LoadFailure, useLoad } from "../shared/ui.tsx";
+import { ConfirmDialog, Field, fieldError, Form, Loading, LoadFailure, TableWrap, useLoad } from "../shared/ui.tsx";
 import { AdminIsland, TextAreaField, useOutcome } from "./common.tsx";
 
 function CreateGroup({ onCreated }: { onCreated(g: Group): void }) {
@@ -100,7 +100,7 @@ function Members({ group, onCount, announce }: { group: Group; onCount(delta: nu
       ) : members.data.length === 0 ? (
         <p className="muted">{t("admin.noMembers")}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label={t("admin.membersTitle", { group: group.name })}>
           <table className="table">
             <caption className="sr-only">{t("admin.membersTitle", { group: group.name })}</caption>
             <thead>
@@ -130,7 +130,7 @@ function Members({ group, onCount, announce }: { group: Group; onCount(delta: nu
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
       <Form
         className="inline-form"
@@ -204,7 +204,7 @@ function GroupsView() {
         <h2 id="groups-title" className="sr-only">
           {t("admin.tab.groups")}
         </h2>
-        <div className="table-wrap">
+        <TableWrap label={t("admin.groupsCaption")}>
           <table className="table" data-admin-groups>
             <caption className="sr-only">{t("admin.groupsCaption")}</caption>
             <thead>
@@ -244,7 +244,7 @@ function GroupsView() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
         <p className="small muted">{t("admin.groupsNote")}</p>
       </section>
 

@@ -9,7 +9,7 @@ import { api, type AdminSubscription, type Product, type SubscriptionState } fro
 import type { MessageBundle } from "../../../lib/client-i18n.ts";
 import { useI18n } from "../shared/i18n.tsx";
 import { StateBadge } from "../shared/subscription.tsx";
-import { Loading, LoadFailure, SelectField, useLoad } from "../shared/ui.tsx";
+import { Loading, LoadFailure, SelectField, TableWrap, useLoad } from "../shared/ui.tsx";
 import { ErrorAlert } from "../shared/errors.tsx";
 import { AdminIsland, personLabel, MoreButton, NoteDialog, useOutcome, Who } from "./common.tsx";
 
@@ -91,7 +91,7 @@ function SubscriptionsView() {
             <p>{t("admin.noSubscriptions")}</p>
           </div>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label={t("admin.subscriptionsCaption")}>
             <table className="table" data-admin-subscriptions>
               <caption className="sr-only">{t("admin.subscriptionsCaption")}</caption>
               <thead>
@@ -142,7 +142,7 @@ function SubscriptionsView() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
         <MoreButton shown={subscriptions.length} total={total} busy={list.loading} onMore={() => setPages((n) => n + 1)} />
       </section>

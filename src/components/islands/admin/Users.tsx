@@ -9,7 +9,7 @@ import { api, type Group, type User, type UserState } from "../../../lib/api-cli
 import type { MessageBundle } from "../../../lib/client-i18n.ts";
 import { useI18n } from "../shared/i18n.tsx";
 import { ErrorAlert } from "../shared/errors.tsx";
-import { CheckboxField, ConfirmDialog, Field, fieldError, Form, Loading, LoadFailure, SelectField, useLoad } from "../shared/ui.tsx";
+import { CheckboxField, ConfirmDialog, Field, fieldError, Form, Loading, LoadFailure, SelectField, TableWrap, useLoad } from "../shared/ui.tsx";
 import { AdminIsland, MoreButton, NoteDialog, useOutcome } from "./common.tsx";
 
 const STATES: UserState[] = ["active", "invited", "blocked"];
@@ -118,7 +118,7 @@ function UsersView() {
             <p>{t("admin.noUsers")}</p>
           </div>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label={t("admin.usersCaption")}>
             <table className="table" data-admin-users>
               <caption className="sr-only">{t("admin.usersCaption")}</caption>
               <thead>
@@ -187,7 +187,7 @@ function UsersView() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
         <MoreButton shown={users.length} total={total} busy={list.loading} onMore={() => setPages((n) => n + 1)} />
       </section>

@@ -10,7 +10,7 @@ import { useEffect, useMemo, useState } from "react";
 import { api, type ApiDetail, type BreakdownRow, type UsageDimension, type UsageInterval, type UsagePoint, type UsageQuery, type UsageRange, type UsageTotals } from "../../../lib/api-client.ts";
 import { useI18n } from "./i18n.tsx";
 import { UsageChart, type ChartSeries } from "./UsageChart.tsx";
-import { Loading, LoadFailure, SelectField, useLoad } from "./ui.tsx";
+import { Loading, LoadFailure, SelectField, TableWrap, useLoad } from "./ui.tsx";
 import { ErrorAlert } from "./errors.tsx";
 
 const RANGES: UsageRange[] = ["hour", "day", "7d", "30d", "90d"];
@@ -138,7 +138,7 @@ function CallsFigure({ points, totals, interval }: { points: UsagePoint[]; total
       {rows.length > 0 && (
         <details className="chart-table">
           <summary>{t("usage.showTable")}</summary>
-          <div className="table-wrap">
+          <TableWrap label={t("usage.callsChart")}>
             <table className="table">
               <caption className="sr-only">{t("usage.callsChart")}</caption>
               <thead>
@@ -164,7 +164,7 @@ function CallsFigure({ points, totals, interval }: { points: UsagePoint[]; total
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <p className="small muted">{t("usage.emptyLeftOut")}</p>
         </details>
       )}
@@ -195,7 +195,7 @@ function LatencyFigure({ points, totals, interval }: { points: UsagePoint[]; tot
       <UsageChart points={points} series={series} interval={interval} locale={locale} unit="ms" />
       <details className="chart-table">
         <summary>{t("usage.showTable")}</summary>
-        <div className="table-wrap">
+        <TableWrap label={t("usage.latencyChart")}>
           <table className="table">
             <caption className="sr-only">{t("usage.latencyChart")}</caption>
             <thead>
@@ -217,7 +217,7 @@ function LatencyFigure({ points, totals, interval }: { points: UsagePoint[]; tot
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       </details>
     </figure>
   );
@@ -229,7 +229,7 @@ function BreakdownTable({ rows, by }: { rows: BreakdownRow[]; by: UsageDimension
   const ms = (v: number | null) => (v === null ? "–" : `${number(v, { maximumFractionDigits: v < 10 ? 1 : 0 })} ms`);
   if (rows.length === 0) return <p className="muted">{t("usage.noCalls")}</p>;
   return (
-    <div className="table-wrap">
+    <TableWrap label={t("usage.breakdownCaption", { by: t(`usage.by.${by}`) })}>
       <table className="table" data-breakdown={by}>
         <caption className="sr-only">{t("usage.breakdownCaption", { by: t(`usage.by.${by}`) })}</caption>
         <thead>
@@ -262,7 +262,7 @@ function BreakdownTable({ rows, by }: { rows: BreakdownRow[]; by: UsageDimension
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

@@ -323,6 +323,33 @@ export function CopyButton({ text, label, className }: { text: string | (() => P
   );
 }
 
+// ------------------------------------------------------------------ tables
+
+/**
+ * The frame of a wide table. When the table is wider than the frame, the
+ * frame scrolls, and becomes a named region that the keyboard can reach
+ * and scroll (WCAG 2.1.1); otherwise it is no tab stop.
+ */
+export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const check = () => setScrolls(el.scrollWidth > el.clientWidth + 1);
+    check();
+    const observer = new ResizeObserver(check);
+    observer.observe(el);
+    if (el.firstElementChild) observer.observe(el.firstElementChild);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <div ref={ref} className="table-wrap" tabIndex={scrolls ? 0 : undefined} role={scrolls ? "region" : undefined} aria-label={scrolls ? label : undefined}>
+      {children}
+    </div>
+  );
+}
+
 // ------------------------------------------------------------------ data
 
 export interface Loaded<T> {

@@ -18,10 +18,12 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { runBuildBench, type BuildResult } from "./build-bench.ts";
 import { CLEAN_LAG_MS, evaluateTargets, layout, runGatewayBench, SCENARIO_TEXT, SCENARIOS, startServers, type Scenario, type ScenarioResult, type Target } from "./gateway-bench.ts";
+import { SERVICE_NODE_FLAGS } from "../../gateway/src/server/node-flags.ts";
 import { nginxBinary } from "./nginx.ts";
+import { run } from "./procs.ts";
 import { runUsageBench, type UsageResult } from "./usage-bench.ts";
 
-const PARTS = [...SCENARIOS, "usage", "build"] as const;
+const PARTS = [...SCENARIOS, "alloc", "usage", "build"] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -151,6 +153,17 @@ function report(r: Report): string {
       for (const t of r.targets) lines.push(`| ${t.name} | ${t.target} | ${t.display} | ${t.met ? "yes" : "**no**"} |`);
     }
   }
+  if (r.alloc) {
+    lines.push("");
+    lines.push("## Allocation per call");
+    lines.push("");
+    lines.push("JavaScript heap bytes allocated per proxied call, measured inside the serving process (V8's `total_allocated_bytes` around a wrk run; `test/bench/alloc.ts`, the service in-process with `--max-semi-space-size=2`). It does not move with the machine's load; with a 2 MiB semi-space every 2 MiB allocated costs one scavenge.");
+    lines.push("");
+    lines.push("| path | KiB per call | vs bare |");
+    lines.push("|---|---:|---:|");
+    const bare = r.alloc.find((a) => a.alloc === "bare");
+    for (const a of r.alloc) lines.push(`| ${a.alloc} | ${f(a.bytesPerCall / 1024, 2)} | ${bare ? f(a.bytesPerCall / bare.bytesPerCall, 2) + "×" : "–"} |`);
+  }
   if (r.usage) {
     const u = r.usage;
     lines.push("");
@@ -192,6 +205,8 @@ interface Report {
   };
   gateway: ScenarioResult[];
   targets: Target[];
+  /** JavaScript heap bytes allocated per call, measured inside the serving process (alloc.ts). */
+  alloc?: Array<{ alloc: string; bytesPerCall: number; calls: number; non2xx: number }>;
   usage?: UsageResult;
   build?: BuildResult;
   durationS: number;
@@ -247,6 +262,17 @@ if (needServers) {
   } finally {
     await servers.stop();
   }
+}
+if (selected.includes("alloc")) {
+  log("allocation per call (in-process, --max-semi-space-size=2):");
+  const res = await run(process.execPath, [...SERVICE_NODE_FLAGS, path.join(import.meta.dirname, "alloc.ts"), quick ? "3" : "8"], {
+    cpus: lay.server,
+    env: { ...process.env, PORTICO_BENCH_SERVER_CPUS: lay.server ?? "", PORTICO_BENCH_LOAD_CPUS: lay.load ?? "" },
+    timeoutMs: 180_000,
+  });
+  if (res.code !== 0) throw new Error(`alloc.ts failed: ${res.stderr}`);
+  report_.alloc = res.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  for (const a of report_.alloc!) log(`  ${a.alloc.padEnd(14)} ${(a.bytesPerCall / 1024).toFixed(2)} KiB per call`);
 }
 if (wantBuild) {
   log("portal build at scale:");

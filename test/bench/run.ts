@@ -102,7 +102,11 @@ function report(r: Report): string {
   lines.push(
     `Machine: ${r.machine.nproc} CPUs (${r.machine.cpu}), ${r.machine.memoryGiB} GiB, ${r.machine.kernel}; Node ${r.machine.node}; ${r.machine.nginx}; ${r.machine.wrk.split(" [")[0]}; ${r.machine.redis.split(" sha")[0]}.`,
   );
-  lines.push(`Load average (1/5/15 min) at start: ${r.loadStart.map((x) => x.toFixed(2)).join(" / ")}; at end: ${r.loadEnd.map((x) => x.toFixed(2)).join(" / ")}.`);
+  const ls = r.loadSamples;
+  lines.push(
+    `Load average (1/5/15 min) at start: ${r.loadStart.map((x) => x.toFixed(2)).join(" / ")}; at end: ${r.loadEnd.map((x) => x.toFixed(2)).join(" / ")}` +
+      (ls.length > 0 ? `; 1-min load sampled every 10 s during the run: ${Math.min(...ls).toFixed(2)}–${Math.max(...ls).toFixed(2)}, mean ${(ls.reduce((a, b) => a + b, 0) / ls.length).toFixed(2)} (the bench itself adds about 2 while it runs).` : "."),
+  );
   lines.push(`Pinning: ${r.layout}.`);
   if (r.gateway.length > 0) {
     const s = r.settings;
@@ -195,6 +199,8 @@ interface Report {
   machine: Awaited<ReturnType<typeof machine>>;
   loadStart: number[];
   loadEnd: number[];
+  /** The 1-minute load average sampled every 10 s during the run. */
+  loadSamples: number[];
   layout: string;
   settings: {
     quick: boolean;
@@ -234,6 +240,7 @@ const report_: Report = {
   machine: await machine(),
   loadStart: loadavg(),
   loadEnd: [],
+  loadSamples: [],
   layout: lay.text,
   settings,
   gateway: [],
@@ -241,6 +248,9 @@ const report_: Report = {
   durationS: 0,
 };
 log(`Portico bench: ${selected.join(", ")}${quick ? " (quick)" : ""}; ${report_.machine.nproc} CPUs, load ${report_.loadStart.map((x) => x.toFixed(2)).join(" ")}; ${lay.text}`);
+
+const loadTimer = setInterval(() => report_.loadSamples.push(loadavg()[0]!), 10_000);
+loadTimer.unref();
 
 const redisUrl = values["redis-url"] ?? process.env.PORTICO_BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const needServers = scenarios.length > 0 || wantUsage;
@@ -280,6 +290,7 @@ if (wantBuild) {
   report_.build = await runBuildBench({ sizes, log });
 }
 
+clearInterval(loadTimer);
 report_.loadEnd = loadavg();
 report_.durationS = (performance.now() - started) / 1000;
 const md = report(report_);

@@ -16,6 +16,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { constants, PerformanceObserver, type PerformanceEntry } from "node:perf_hooks";
 import { getHeapStatistics } from "node:v8";
 import { request } from "undici";
 import { readConfig } from "../../gateway/src/config.ts";
@@ -27,6 +28,12 @@ import { writeBenchContent } from "./portico.ts";
 import { portLine, run, start } from "./procs.ts";
 
 const seconds = Number(process.argv[2] ?? 5);
+
+// Garbage collections, as the process sees them (count and pause time by kind).
+const gcs: PerformanceEntry[] = [];
+const gcObserver = new PerformanceObserver((list) => void gcs.push(...list.getEntries()));
+gcObserver.observe({ entryTypes: ["gc"] });
+const gcKind = (e: PerformanceEntry) => ((e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR ? "minor" : "major");
 const tmp = await mkdtemp(path.join(tmpdir(), "portico-alloc-"));
 const backend = await start("backend", process.execPath, [path.join(import.meta.dirname, "backend.ts"), "0"], { ready: portLine, cpus: process.env.PORTICO_BENCH_SERVER_CPUS || undefined });
 try {
@@ -69,17 +76,27 @@ try {
     const load = process.env.PORTICO_BENCH_LOAD_CPUS || undefined;
     await run("wrk", ["-t1", "-c64", "-d1s", ...headers, url], { cpus: load });
     const before = getHeapStatistics().total_allocated_bytes;
+    gcs.length = 0;
     const res = await run("wrk", ["-t1", "-c64", `-d${seconds}s`, ...headers, url], { cpus: load });
     const allocated = getHeapStatistics().total_allocated_bytes - before;
+    await new Promise((r) => setImmediate(r));
+    const minor = gcs.filter((e) => gcKind(e) === "minor");
+    const major = gcs.filter((e) => gcKind(e) === "major");
+    const ms = (list: PerformanceEntry[]) => list.reduce((a, e) => a + e.duration, 0);
     const calls = Number(/(\d+) requests in/.exec(res.stdout)?.[1] ?? NaN);
     const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(res.stdout)?.[1] ?? 0);
-    process.stdout.write(`${name.padEnd(14)} ${(allocated / calls / 1024).toFixed(2).padStart(6)} KiB allocated per call (${calls} calls${non2xx ? `, ${non2xx} non-2xx` : ""})\n`);
-    process.stdout.write(JSON.stringify({ alloc: name, bytesPerCall: allocated / calls, calls, non2xx }) + "\n");
+    const gc = { minorPer10k: (minor.length / calls) * 1e4, majorPer10k: (major.length / calls) * 1e4, minorUsPerCall: (ms(minor) * 1000) / calls, majorUsPerCall: (ms(major) * 1000) / calls, maxPauseMs: Math.max(0, ...gcs.map((e) => e.duration)) };
+    process.stdout.write(
+      `${name.padEnd(14)} ${(allocated / calls / 1024).toFixed(2).padStart(6)} KiB allocated per call (${calls} calls${non2xx ? `, ${non2xx} non-2xx` : ""}); ` +
+        `scavenges ${gc.minorPer10k.toFixed(0)} per 10k calls, ${gc.minorUsPerCall.toFixed(1)} µs per call; major GCs ${gc.majorPer10k.toFixed(1)} per 10k calls, ${gc.majorUsPerCall.toFixed(1)} µs per call; longest pause ${gc.maxPauseMs.toFixed(1)} ms\n`,
+    );
+    process.stdout.write(JSON.stringify({ alloc: name, bytesPerCall: allocated / calls, calls, non2xx, gc }) + "\n");
   }
   bare.server.closeAllConnections();
   bare.server.close();
   await bare.pool.close();
   await service.close();
+  gcObserver.disconnect();
 } finally {
   await backend.proc.stop();
   await rm(tmp, { recursive: true, force: true });

@@ -159,14 +159,18 @@ function report(r: Report): string {
   }
   if (r.alloc) {
     lines.push("");
-    lines.push("## Allocation per call");
+    lines.push("## Allocation and garbage collection per call");
     lines.push("");
-    lines.push("JavaScript heap bytes allocated per proxied call, measured inside the serving process (V8's `total_allocated_bytes` around a wrk run; `test/bench/alloc.ts`, the service in-process with `--max-semi-space-size=2`). It does not move with the machine's load; with a 2 MiB semi-space every 2 MiB allocated costs one scavenge.");
+    lines.push(
+      "Measured inside the serving process (`test/bench/alloc.ts`: the service in-process, role all, as `portico serve` runs it, and the bare proxy beside it; wrk, 64 connections): JavaScript heap bytes allocated per call (V8's `total_allocated_bytes`) and the garbage collections observed (`perf_hooks` gc entries). Neither moves much with the machine's load. Run with the service's V8 flags and again with an 8 MiB semi-space. The bare proxy here shares its heap with the service, so its GC is not the standalone proxy's.",
+    );
     lines.push("");
-    lines.push("| path | KiB per call | vs bare |");
-    lines.push("|---|---:|---:|");
-    const bare = r.alloc.find((a) => a.alloc === "bare");
-    for (const a of r.alloc) lines.push(`| ${a.alloc} | ${f(a.bytesPerCall / 1024, 2)} | ${bare ? f(a.bytesPerCall / bare.bytesPerCall, 2) + "×" : "–"} |`);
+    lines.push("| V8 flags | path | KiB allocated per call | vs bare | scavenges per 10k calls | scavenge µs per call | major GC µs per call | longest pause |");
+    lines.push("|---|---|---:|---:|---:|---:|---:|---:|");
+    for (const a of r.alloc) {
+      const bare = r.alloc.find((b) => b.alloc === "bare" && b.flags === a.flags);
+      lines.push(`| \`${a.flags}\` | ${a.alloc} | ${f(a.bytesPerCall / 1024, 2)} | ${bare ? f(a.bytesPerCall / bare.bytesPerCall, 2) + "×" : "–"} | ${f(a.gc.minorPer10k)} | ${f(a.gc.minorUsPerCall, 1)} | ${f(a.gc.majorUsPerCall, 1)} | ${f(a.gc.maxPauseMs, 1)} ms |`);
+    }
   }
   if (r.usage) {
     const u = r.usage;
@@ -193,6 +197,15 @@ function report(r: Report): string {
   return lines.join("\n") + "\n";
 }
 
+interface AllocRow {
+  alloc: string;
+  flags: string;
+  bytesPerCall: number;
+  calls: number;
+  non2xx: number;
+  gc: { minorPer10k: number; majorPer10k: number; minorUsPerCall: number; majorUsPerCall: number; maxPauseMs: number };
+}
+
 interface Report {
   startedAt: string;
   full: boolean;
@@ -211,8 +224,8 @@ interface Report {
   };
   gateway: ScenarioResult[];
   targets: Target[];
-  /** JavaScript heap bytes allocated per call, measured inside the serving process (alloc.ts). */
-  alloc?: Array<{ alloc: string; bytesPerCall: number; calls: number; non2xx: number }>;
+  /** JavaScript heap bytes allocated and GC per call, measured inside the serving process (alloc.ts). */
+  alloc?: AllocRow[];
   usage?: UsageResult;
   build?: BuildResult;
   durationS: number;
@@ -274,15 +287,22 @@ if (needServers) {
   }
 }
 if (selected.includes("alloc")) {
-  log("allocation per call (in-process, --max-semi-space-size=2):");
-  const res = await run(process.execPath, [...SERVICE_NODE_FLAGS, path.join(import.meta.dirname, "alloc.ts"), quick ? "3" : "8"], {
-    cpus: lay.server,
-    env: { ...process.env, PORTICO_BENCH_SERVER_CPUS: lay.server ?? "", PORTICO_BENCH_LOAD_CPUS: lay.load ?? "" },
-    timeoutMs: 180_000,
-  });
-  if (res.code !== 0) throw new Error(`alloc.ts failed: ${res.stderr}`);
-  report_.alloc = res.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
-  for (const a of report_.alloc!) log(`  ${a.alloc.padEnd(14)} ${(a.bytesPerCall / 1024).toFixed(2)} KiB per call`);
+  report_.alloc = [];
+  for (const flags of [[...SERVICE_NODE_FLAGS], [...SERVICE_NODE_FLAGS, "--max-semi-space-size=8"]]) {
+    log(`allocation and GC per call (in-process, ${flags.join(" ")}):`);
+    const res = await run(process.execPath, [...flags, path.join(import.meta.dirname, "alloc.ts"), quick ? "3" : "8"], {
+      cpus: lay.server,
+      env: { ...process.env, PORTICO_BENCH_SERVER_CPUS: lay.server ?? "", PORTICO_BENCH_LOAD_CPUS: lay.load ?? "" },
+      timeoutMs: 180_000,
+    });
+    if (res.code !== 0) throw new Error(`alloc.ts failed: ${res.stderr}`);
+    for (const line of res.stdout.split("\n")) {
+      if (!line.startsWith("{")) continue;
+      const a = { ...(JSON.parse(line) as AllocRow), flags: flags.join(" ") };
+      report_.alloc.push(a);
+      log(`  ${a.alloc.padEnd(14)} ${(a.bytesPerCall / 1024).toFixed(2)} KiB per call, ${a.gc.minorPer10k.toFixed(0)} scavenges per 10k calls, GC ${(a.gc.minorUsPerCall + a.gc.majorUsPerCall).toFixed(1)} µs per call`);
+    }
+  }
 }
 if (wantBuild) {
   log("portal build at scale:");

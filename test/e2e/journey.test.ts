@@ -274,10 +274,40 @@ describe("the try-it console's key", () => {
     await page.locator('[data-key-ready="yes"]').waitFor();
     expect(await page.getByLabel("Key for test requests").inputValue()).toBe(`${requested.body.id}:secondary`);
     expect(await page.getByLabel("Remember the key in this browser").isChecked()).toBe(true);
-    await page.getByLabel("Remember the key in this browser").uncheck();
-    expect(await page.evaluate(() => localStorage.getItem("portico-tryit:weather"))).toBeNull();
     await photograph(page, "tryit-picker");
+
+    // Signed out (the session gone), the remembered key is still filled in, until forgotten.
+    await context.clearCookies();
+    await page.goto(`${svc.controlUrl}/apis/weather/reference`);
+    await page.locator('[data-key-ready="yes"]').waitFor();
+    expect(await page.locator('[data-tryit="remembered"]').innerText()).toBe("The key remembered in this browser is filled in. Forget the key");
+    expect(await sendTryIt(page)).toEqual({ status: 200, key: premiumKeys.secondaryKey });
+    await page.getByRole("button", { name: "Forget the key" }).click();
+    await page.locator('[data-tryit="guest"]').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("portico-tryit:weather"))).toBeNull();
+    // Scalar sends its emptied field as an empty header, which the gateway refuses.
+    expect(await sendTryIt(page)).toEqual({ status: 401, key: "" });
     await context.close();
+
+    // Unticking forgets it too.
+    const again = await contextWithSession(dev.client, svc.controlUrl);
+    const second = await again.newPage();
+    await second.goto(`${svc.controlUrl}/apis/weather/reference`);
+    await second.locator('[data-key-ready="yes"]').waitFor();
+    await second.getByLabel("Remember the key in this browser").check();
+    expect(await second.evaluate(() => localStorage.getItem("portico-tryit:weather"))).not.toBeNull();
+    await second.getByLabel("Remember the key in this browser").uncheck();
+    expect(await second.evaluate(() => localStorage.getItem("portico-tryit:weather"))).toBeNull();
+    await again.close();
+
+    // Someone signed in without a subscription to a product with this API is pointed to the products.
+    const newcomer = await signedIn(svc, { name: "Newcomer" });
+    const newcomerContext = await contextWithSession(newcomer.client, svc.controlUrl);
+    const newcomerPage = await newcomerContext.newPage();
+    await newcomerPage.goto(`${svc.controlUrl}/apis/weather/reference`);
+    await newcomerPage.locator('[data-key-ready="no"]').waitFor();
+    expect(await newcomerPage.locator('[data-tryit="none"]').innerText()).toBe("None of your active subscriptions includes this API. Choose a product");
+    await newcomerContext.close();
 
     // A guest is invited to sign in; no key is filled in.
     const guest = await browser.newPage();

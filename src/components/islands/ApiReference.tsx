@@ -206,6 +206,7 @@ function KeyPicker({
   onSelect,
   remember,
   onRemember,
+  onForget,
   loading,
 }: {
   setup: Setup;
@@ -213,12 +214,24 @@ function KeyPicker({
   onSelect(id: string): void;
   remember: boolean;
   onRemember(on: boolean): void;
+  /** Drops the remembered key (a visitor who is no longer signed in). */
+  onForget(): void;
   loading: boolean;
 }) {
   const { t } = useI18n();
   const id = useId();
   const { access } = setup;
   const here = typeof location === "undefined" ? "/" : location.pathname + location.search;
+  if (access.kind === "guest" && remember) {
+    return (
+      <p className="tryit-note" data-tryit="remembered">
+        {t("tryit.rememberedGuest")}{" "}
+        <button type="button" className="button button-secondary button-small" onClick={onForget}>
+          {t("tryit.forget")}
+        </button>
+      </p>
+    );
+  }
   if (access.kind === "guest") {
     return (
       <p className="tryit-note" data-tryit="guest">
@@ -449,7 +462,18 @@ function Reference(props: ApiReferenceProps) {
     <div className="portico-reference" data-state={state} data-key-ready={key === undefined ? undefined : key ? "yes" : "no"}>
       {props.tryIt && setup && (
         <section className="tryit-bar" aria-label={props.messages.messages["tryit.title"] ?? "Try it"}>
-          <KeyPicker setup={setup} selected={selected} onSelect={setSelected} remember={remember} onRemember={setRemember} loading={keyLoading} />
+          <KeyPicker
+            setup={setup}
+            selected={selected}
+            onSelect={setSelected}
+            remember={remember}
+            onRemember={setRemember}
+            onForget={() => {
+              setRemember(false);
+              setKey(null);
+            }}
+            loading={keyLoading}
+          />
         </section>
       )}
       {state === "loading" && (

@@ -191,6 +191,14 @@ describe("the developer's journey", () => {
     const request = adminPage.locator(".request").filter({ hasText: email });
     await request.waitFor();
     expect(await request.locator(".request-title").innerText()).toBe("Premium");
+    // What the administrator decides on: the sign-up answers and the other subscriptions.
+    await request.getByText("Their other subscriptions").waitFor();
+    const facts = await request.locator(".facts > div").evaluateAll((rows) => rows.map((r) => [r.querySelector("dt")!.textContent, r.querySelector("dd")!.textContent]));
+    expect(facts.slice(1, 2)).toEqual([["Subscription name", "Premium"]]);
+    expect(facts.slice(4)).toEqual([
+      ["Company", "Analytical Drones"],
+      ["Their other subscriptions", "Basic (Active)"],
+    ]);
     expect(await seriousViolations(adminPage)).toEqual([]);
     await photograph(adminPage, "journey-9-approvals");
     await request.getByRole("button", { name: `Approve the request of ${email}` }).click();

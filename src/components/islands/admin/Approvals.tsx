@@ -4,7 +4,7 @@
  * required one; the subscriber is e-mailed either way (the API does it).
  */
 import { useState } from "react";
-import { api, type AdminSubscription } from "../../../lib/api-client.ts";
+import { api, type AdminSubscription, type SignUpField, type UserDetail } from "../../../lib/api-client.ts";
 import type { MessageBundle } from "../../../lib/client-i18n.ts";
 import { useI18n } from "../shared/i18n.tsx";
 import { Loading, LoadFailure, useLoad } from "../shared/ui.tsx";
@@ -12,8 +12,21 @@ import { AdminIsland, personLabel, NoteDialog, useOutcome, Who } from "./common.
 
 type Decision = { kind: "approve" | "reject"; subscription: AdminSubscription };
 
-function Request({ subscription, onDecide }: { subscription: AdminSubscription; onDecide(d: Decision): void }) {
+/** What the sign-up form asked, as "Company: DroneWorks", in the form's order. */
+function answers(detail: UserDetail | undefined, fields: SignUpField[]): Array<[string, string]> {
+  if (!detail) return [];
+  const out: Array<[string, string]> = [];
+  for (const f of fields) {
+    const v = detail.customFields[f.name];
+    if (v === undefined || v === null || v === "" || v === false) continue;
+    out.push([f.label, v === true ? "✓" : String(v)]);
+  }
+  return out;
+}
+
+function Request({ subscription, detail, fields, onDecide }: { subscription: AdminSubscription; detail?: UserDetail; fields: SignUpField[]; onDecide(d: Decision): void }) {
   const { t, dateTime, relative } = useI18n();
+  const others = (detail?.subscriptions ?? []).filter((s) => s.id !== subscription.id);
   const titleId = `req-${subscription.id}-title`;
   return (
     <li className="box request" aria-labelledby={titleId} data-request={subscription.id}>
@@ -44,6 +57,18 @@ function Request({ subscription, onDecide }: { subscription: AdminSubscription; 
             <dt>{t("admin.terms")}</dt>
             <dd>{subscription.termsAcceptedAt ? t("admin.termsAccepted", { date: dateTime(subscription.termsAcceptedAt) }) : t("admin.termsNone")}</dd>
           </div>
+          {answers(detail, fields).map(([label, value]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+          {detail && (
+            <div>
+              <dt>{t("admin.otherSubscriptions")}</dt>
+              <dd>{others.length === 0 ? t("common.none") : others.map((o) => `${o.productTitle} (${t(`state.${o.state}`)})`).join(", ")}</dd>
+            </div>
+          )}
         </dl>
       </div>
       <div className="request-actions">
@@ -63,6 +88,14 @@ function Request({ subscription, onDecide }: { subscription: AdminSubscription; 
 function ApprovalsView() {
   const { t } = useI18n();
   const loaded = useLoad(() => api.admin.approvals({ limit: 200 }));
+  // Who is asking: their answers to the sign-up form and their other subscriptions, for the decision.
+  const askers = loaded.data ? [...new Set(loaded.data.subscriptions.flatMap((s) => (s.user ? [s.user.id] : [])))].slice(0, 50).join(",") : null;
+  const context = useLoad(async () => {
+    if (askers === null) return null;
+    const ids = askers === "" ? [] : askers.split(",");
+    const [portal, ...details] = await Promise.all([api.portal(), ...ids.map((id) => api.admin.user(id).catch(() => null))]);
+    return { fields: portal.signUp.fields, details: new Map(details.flatMap((d) => (d ? [[d.id, d] as const] : []))) };
+  }, [askers]);
   const [decision, setDecision] = useState<Decision | null>(null);
   const [outcome, announce] = useOutcome();
 
@@ -91,7 +124,7 @@ function ApprovalsView() {
         ) : (
           <ul className="requests">
             {subscriptions.map((s) => (
-              <Request key={s.id} subscription={s} onDecide={setDecision} />
+              <Request key={s.id} subscription={s} detail={s.user ? context.data?.details.get(s.user.id) : undefined} fields={context.data?.fields ?? []} onDecide={setDecision} />
             ))}
           </ul>
         )}

@@ -59,18 +59,20 @@ const full = !quick && only === undefined && skip.length === 0 && values.rounds 
 const log = (line: string) => process.stdout.write(line + "\n");
 const RESULTS = path.join(import.meta.dirname, "results");
 
+/** Installs a Debian package with apt-get (through sudo when not root) when `bin` is missing. */
 function ensureTool(bin: string, pkg: string): void {
   if (spawnSync("sh", ["-c", `command -v ${bin}`]).status === 0) return;
   if (bin === "nginx" && nginxBinary() !== undefined) return;
   log(`installing ${pkg} (apt-get)…`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const sudo = process.getuid?.() === 0 ? [] : ["sudo"];
-  let r = spawnSync(sudo[0] ?? "apt-get", [...sudo.slice(1), ...(sudo.length ? ["apt-get"] : []), "install", "-y", "-qq", pkg], { env, stdio: "inherit" });
-  if (r.status !== 0) {
-    spawnSync(sudo[0] ?? "apt-get", [...(sudo.length ? ["apt-get"] : []), "update", "-qq"], { env, stdio: "inherit" });
-    r = spawnSync(sudo[0] ?? "apt-get", [...(sudo.length ? ["apt-get"] : []), "install", "-y", "-qq", pkg], { env, stdio: "inherit" });
-  }
-  if (r.status !== 0) throw new Error(`could not install ${pkg}; install it and run again`);
+  const apt = (args: string[]) => {
+    const [cmd, ...rest] = process.getuid?.() === 0 ? ["apt-get", ...args] : ["sudo", "apt-get", ...args];
+    return spawnSync(cmd!, rest, { env, stdio: "inherit" }).status;
+  };
+  if (apt(["install", "-y", "-qq", pkg]) === 0) return;
+  // A fresh machine may have no package lists yet: update once and retry.
+  apt(["update", "-qq"]);
+  if (apt(["install", "-y", "-qq", pkg]) !== 0) throw new Error(`could not install ${pkg}; install it and run again`);
 }
 
 async function machine() {

@@ -9,9 +9,8 @@
  * proxy, so every proxy pays the same backend cost; in "direct" the backend
  * has CPU 0 alone. Redis (a system service) is not pinned.
  */
-import { availableParallelism } from "node:os";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { SERVICE_NODE_FLAGS } from "../../gateway/src/server/node-flags.ts";
 import type { LoadOptions, LoadResult } from "./loadgen.ts";
@@ -123,7 +122,8 @@ export function parseWrk(out: string): ThroughputRound {
   return { rps, p50, p99, non2xx, socketErrors };
 }
 
-interface Target_ {
+/** Where a scenario is called, and whose CPU time is its cost. */
+interface Endpoint {
   /** The process whose CPU time is the proxy's (the backend's for direct). */
   pid: number;
   port: number;
@@ -132,7 +132,7 @@ interface Target_ {
 }
 
 export interface Servers {
-  targets: Partial<Record<Scenario, Target_>>;
+  targets: Partial<Record<Scenario, Endpoint>>;
   backendPort: number;
   backendPid: number;
   portico?: PorticoInstance;
@@ -209,7 +209,7 @@ export async function startServers(o: { scenarios: Scenario[]; redisUrl: string;
   }
 }
 
-async function wrk(t: Target_, seconds: number, connections: number, cpus: string | undefined): Promise<ThroughputRound> {
+async function wrk(t: Endpoint, seconds: number, connections: number, cpus: string | undefined): Promise<ThroughputRound> {
   const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency"];
   for (const [k, v] of Object.entries(t.headers)) args.push("-H", `${k}: ${v}`);
   args.push(`http://127.0.0.1:${t.port}${t.path}`);
@@ -218,7 +218,7 @@ async function wrk(t: Target_, seconds: number, connections: number, cpus: strin
   return parseWrk(res.stdout);
 }
 
-async function openLoop(t: Target_, o: GatewayBenchOptions["fixed"], cpus: string | undefined): Promise<LoadResult> {
+async function openLoop(t: Endpoint, o: GatewayBenchOptions["fixed"], cpus: string | undefined): Promise<LoadResult> {
   const options: LoadOptions = { mode: "open", host: "127.0.0.1", port: t.port, path: t.path, headers: t.headers, connections: o.connections, rate: o.rate, warmupS: o.warmupS, durationS: o.durationS };
   const res = await run(process.execPath, [path.join(import.meta.dirname, "loadgen.ts"), JSON.stringify(options)], { cpus, timeoutMs: (o.warmupS + o.durationS + 60) * 1000 });
   if (res.code !== 0) throw new Error(`loadgen failed: ${res.stderr}`);

@@ -5,7 +5,7 @@
  * --quick or --only writes results/partial.{json,md} instead, so that the
  * committed full results stay).
  *
- *   npm run bench                      the full run (about 20 minutes)
+ *   npm run bench                      the full run (about 15 minutes)
  *   npm run bench -- --quick           short durations, 1 round (under 5 minutes)
  *   npm run bench -- --only bare,portico-keyed   some scenarios (or: usage, build)
  *   npm run bench -- --skip build      everything but the portal build

@@ -99,15 +99,23 @@ ${COMMON_ENV}`,
     },
   },
   dev: {
-    summary: "serve with the portal rebuilt when content or a theme changes",
-    usage: "portico dev",
-    help: `Like serve, but watches content/, themes/ and src/ and rebuilds the
-portal (and reloads the configuration) when a file changes.
+    summary: "serve, rebuilding the portal and reloading open pages when content or a theme changes",
+    usage: "portico dev [--watch-src]",
+    help: `Like serve, but watches the content folder and the themes folder. When
+a file changes it rebuilds the portal, printing the progress and the time
+of each phase, switches the service to the new content, and reloads every
+open page (server-sent events at /_portico/dev/events, served only by this
+command). A build that fails leaves the last good portal served and shows
+why on the open pages.
+
+Options:
+  --watch-src   also rebuild when the portal's own source (src/) changes,
+                for people working on Portico itself
 ${COMMON_ENV}`,
-    options: {},
-    async run() {
-      const { runServe } = await import("./server/serve.ts");
-      return runServe({ role: "all", buildIfChanged: true, watch: true });
+    options: { "watch-src": { type: "boolean" } },
+    async run(values) {
+      const { runDev } = await import("./dev/run-dev.ts");
+      return runDev({ watchSource: values["watch-src"] === true });
     },
   },
   admin: {

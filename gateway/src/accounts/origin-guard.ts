@@ -25,8 +25,8 @@
  * files on a CDN), that origin gets CORS with credentials: the preflight is
  * answered here, and answers carry `Access-Control-Allow-Origin` naming it
  * (never `*`, which browsers refuse with credentials anyway). The session
- * cookie is SameSite=Lax, so the two origins must share a site
- * (developers.example.com and portal-api.example.com).
+ * cookie is then SameSite=None over HTTPS (session-cookie.ts); over plain
+ * HTTP it stays Lax, so the two origins must share a site.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { ErrorCode, PorticoError } from "../errors.ts";

@@ -33,21 +33,27 @@ export interface SessionManagerOptions {
   store: Store;
   /** The portal's public URL, read per request: it is known only once the listener has a port. */
   portalUrl: () => string;
+  /** The service's public URL when the portal is hosted on another origin (portal.yaml `serviceUrl`). */
+  serviceUrl?: () => string | undefined;
 }
 
 export class SessionManager {
   readonly #store: Store;
   readonly #portalUrl: () => string;
-  #settings: { url: string; cookie: CookieSettings } | undefined;
+  readonly #serviceUrl: () => string | undefined;
+  #settings: { key: string; cookie: CookieSettings } | undefined;
 
   constructor(options: SessionManagerOptions) {
     this.#store = options.store;
     this.#portalUrl = options.portalUrl;
+    this.#serviceUrl = options.serviceUrl ?? (() => undefined);
   }
 
   cookie(): CookieSettings {
     const url = this.#portalUrl();
-    if (this.#settings?.url !== url) this.#settings = { url, cookie: cookieSettings(url) };
+    const service = this.#serviceUrl() ?? url;
+    const key = `${url} ${service}`;
+    if (this.#settings?.key !== key) this.#settings = { key, cookie: cookieSettings(url, undefined, service) };
     return this.#settings.cookie;
   }
 

@@ -155,7 +155,8 @@ export function createManagementDeps(ctx: ServiceContext): ManagementDeps {
   });
   return {
     ctx,
-    sessions: new SessionManager({ store: ctx.store, portalUrl }),
+    // A portal hosted on another origin than the service gets a cookie its calls carry (session-cookie.ts).
+    sessions: new SessionManager({ store: ctx.store, portalUrl, serviceUrl: () => ctx.catalog().portal.serviceUrl }),
     notifier,
     throttles: new Throttles(ctx.counters),
     clientIp: clientIpResolver(ctx.config.trustedProxies),

@@ -48,20 +48,6 @@ async function themedContent(theme: string): Promise<string> {
   return dir;
 }
 
-/**
- * Violations inside the API reference that Scalar's own UI causes (its
- * request-body editor has role=textbox without a name or aria-multiline
- * handling, and its schema expanders are icon-only buttons), which the
- * portal cannot fix from the theme or its styles. Listed exactly, for the
- * reference page only, so that any other violation there still fails; see
- * the report of issue #7 (themes) for the follow-up in the reference island.
- */
-const SCALAR_KNOWN: Array<{ page: string; id: string; target: RegExp }> = [
-  { page: "reference", id: "aria-input-field-name", target: /^\["\.code-input-lite__editor"\]$/ },
-  { page: "reference", id: "aria-required-attr", target: /^\["\.code-input-lite__editor"\]$/ },
-  { page: "reference", id: "button-name", target: /^\["button\[aria-controls=\\"scalar-refs-[\d-]+\\"\]"\]$/ },
-];
-
 interface AxeViolation {
   id: string;
   impact: string | null;
@@ -69,19 +55,16 @@ interface AxeViolation {
   nodes: Array<{ target: unknown[] }>;
 }
 
-async function axeViolations(page: Page, name: string): Promise<string[]> {
+async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { resultTypes: ["violations"] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
   });
-  const known = (id: string, target: string) => SCALAR_KNOWN.some((k) => k.page === name && k.id === id && k.target.test(target));
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => ({ ...v, targets: v.nodes.map((n) => JSON.stringify(n.target)).filter((t) => !known(v.id, t)) }))
-    .filter((v) => v.targets.length > 0)
-    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.targets.join(", ")}`);
+    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
 }
 
 /** Waits until the page has settled: fonts, the reference island, the search dialog's script. */
@@ -151,7 +134,7 @@ for (const { theme, build } of THEMES) {
             expect(applied.dark, `${name}: colour scheme`).toBe(scheme === "dark");
             expect(applied.accent, `${name}: accent token`).toBe(ACCENTS[theme]![scheme]);
             await screenshot(page, `themes-${theme}-${scheme}-${name}`);
-            for (const v of await axeViolations(page, name)) problems.push(`${name}: ${v}`);
+            for (const v of await axeViolations(page)) problems.push(`${name}: ${v}`);
             for (const e of errors) problems.push(`${name}: ${e}`);
             await page.close();
           }

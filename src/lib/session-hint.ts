@@ -62,7 +62,24 @@ export function serviceBase(): string {
   return (el?.dataset.porticoService ?? "").replace(/\/+$/, "");
 }
 
-/** Ends the session on the service, then forgets the hint. */
+/** Where the try-it console keeps a key the user asked it to remember, per API. */
+export const TRYIT_KEY_PREFIX = "portico-tryit:";
+
+/**
+ * Forgets every remembered try-it key: signing out is how a person leaves a
+ * shared browser, so no key they asked us to keep stays behind them. (An
+ * expired session keeps them; the console then offers to forget them.)
+ */
+export function forgetTryItKeys(): void {
+  try {
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(TRYIT_KEY_PREFIX)) localStorage.removeItem(key);
+    }
+  } catch {}
+}
+
+/** Ends the session on the service, then forgets the hint and any remembered try-it keys. */
 export async function signOut(): Promise<void> {
   const base = serviceBase();
   try {
@@ -74,5 +91,6 @@ export async function signOut(): Promise<void> {
     });
   } finally {
     clearHint();
+    forgetTryItKeys();
   }
 }

@@ -306,6 +306,12 @@ describe("the try-it console's key", () => {
     expect(await second.evaluate(() => localStorage.getItem("portico-tryit:weather"))).not.toBeNull();
     await second.getByLabel("Remember the key in this browser").uncheck();
     expect(await second.evaluate(() => localStorage.getItem("portico-tryit:weather"))).toBeNull();
+
+    // Signing out forgets remembered keys, so none stays behind in a shared browser.
+    await second.getByLabel("Remember the key in this browser").check();
+    expect(await second.evaluate(() => localStorage.getItem("portico-tryit:weather"))).not.toBeNull();
+    await Promise.all([second.waitForURL(`${svc.controlUrl}/`), second.locator("header [data-sign-out]:visible").first().click()]);
+    expect(await second.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("portico-tryit:")))).toEqual([]);
     await again.close();
 
     // Someone signed in without a subscription to a product with this API is pointed to the products.

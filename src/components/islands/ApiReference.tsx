@@ -17,7 +17,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { api, ApiError, type KeySlot, type Subscription } from "../../lib/api-client.ts";
 import type { MessageBundle } from "../../lib/client-i18n.ts";
-import { readHint } from "../../lib/session-hint.ts";
+import { readHint, TRYIT_KEY_PREFIX } from "../../lib/session-hint.ts";
 import { I18nProvider, useI18n } from "./shared/i18n.tsx";
 
 export interface ApiReferenceProps {
@@ -138,7 +138,7 @@ interface Remembered {
   key: string;
 }
 
-const storageKey = (apiId: string) => `portico-tryit:${apiId}`;
+const storageKey = (apiId: string) => `${TRYIT_KEY_PREFIX}${apiId}`;
 
 function readRemembered(apiId: string): Remembered | null {
   try {

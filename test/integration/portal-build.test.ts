@@ -1,11 +1,10 @@
 /**
- * Builds the demo portal the way the service does (the astro command with
+ * Builds the demo portal the way the service does (runAstroBuild, with
  * PORTICO_CONTENT, PORTICO_THEMES and PORTICO_DIST) into a temporary folder,
  * once, and checks the output: guest pages are there, hidden ones leave no
  * trace in any file, docs pages stay light, and the feeds list only guest
  * pages.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canSeeApi, canSeeDoc, canSeeProduct, GUEST_GROUPS } from "../../gateway/src/accounts/visibility.ts";
 import type { Catalog } from "../../gateway/src/model/catalog.ts";
 import { loadCatalog } from "../../gateway/src/model/loader.ts";
+import { readConfig } from "../../gateway/src/config.ts";
+import { runAstroBuild } from "../../gateway/src/server/portal-build.ts";
 
 const ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const CONTENT = path.join(ROOT, "content");
@@ -26,26 +27,12 @@ let dist: string;
 let files: string[];
 let catalog: Catalog;
 
-function build(outDir: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "node_modules", "astro", "bin", "astro.mjs"), "build"], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORTICO_CONTENT: CONTENT,
-        PORTICO_THEMES: THEMES,
-        PORTICO_DIST: outDir,
-        ASTRO_TELEMETRY_DISABLED: "1",
-        NODE_ENV: "production",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, output }));
-  });
+/** The public portal, built as the service builds it (each Astro build in a working folder of its own). */
+async function build(outDir: string): Promise<{ code: number; output: string }> {
+  const config = readConfig({ ...process.env, PORTICO_CONTENT: CONTENT, PORTICO_THEMES: THEMES, PORTICO_DIST: outDir }, ROOT);
+  const lines: string[] = [];
+  const code = await runAstroBuild(config, outDir, undefined, (line) => lines.push(line));
+  return { code, output: lines.join("\n") };
 }
 
 async function walk(dir: string): Promise<string[]> {

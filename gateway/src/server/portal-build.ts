@@ -207,7 +207,8 @@ async function buildWorkDir(): Promise<string> {
   return dir;
 }
 
-async function runAstroBuild(config: ServiceConfig, outDir: string, audience: string[] | undefined, log: (line: string) => void): Promise<number> {
+/** One Astro build of the portal into `outDir` for `audience` (undefined: the public portal); resolves to its exit code. */
+export async function runAstroBuild(config: ServiceConfig, outDir: string, audience: string[] | undefined, log: (line: string) => void): Promise<number> {
   const cwd = await buildWorkDir();
   try {
     return await spawnAstroBuild(config, outDir, audience, cwd, log);

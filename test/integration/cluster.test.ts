@@ -31,9 +31,31 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** How many subscriptions' keys a node accepts, from its metrics. */
+async function acceptedSubscriptions(node: SpawnedPortico): Promise<number> {
+  const metrics = await call(`${node.urls.gateway}/metrics`);
+  const value = /^portico_gateway_subscriptions (\d+)$/m.exec(metrics.text)?.[1];
+  if (value === undefined) throw new Error("no portico_gateway_subscriptions in the node's metrics");
+  return Number(value);
+}
+
+/** A new subscription, once every node has received its keys (the change stream is asynchronous; a busy machine may take a moment). */
+async function subscribeOnAllNodes(productId: string): Promise<Awaited<ReturnType<typeof subscribe>>> {
+  const before = await Promise.all(nodes.map(acceptedSubscriptions));
+  const sub = await subscribe(control.context, productId);
+  const deadline = Date.now() + 5_000;
+  for (const [i, node] of nodes.entries()) {
+    while ((await acceptedSubscriptions(node)) <= before[i]!) {
+      if (Date.now() > deadline) throw new Error(`gateway node ${node.urls.gateway} did not receive the new subscription within 5 s`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+  return sub;
+}
+
 describe("cluster: two gateway nodes behind one control plane", () => {
   it("holds Basic's 10 calls / 10 s exactly across both nodes through Redis", async () => {
-    const sub = await subscribe(control.context, "basic");
+    const sub = await subscribeOnAllNodes("basic");
     const statuses: number[] = [];
     for (let i = 0; i < 20; i++) {
       const node = nodes[i % 2]!;
@@ -46,7 +68,7 @@ describe("cluster: two gateway nodes behind one control plane", () => {
   });
 
   it("refuses a regenerated key on every node within one second; the secondary keeps working", async () => {
-    const sub = await subscribe(control.context, "premium");
+    const sub = await subscribeOnAllNodes("premium");
     const url = (n: SpawnedPortico) => `${n.urls.gateway}/weather/v1/forecast?city=Oslo`;
     for (const n of nodes) expect((await call(url(n), { headers: { "Ocp-Apim-Subscription-Key": sub.primaryKey } })).status).toBe(200);
     const ctx = control.context;
@@ -62,12 +84,12 @@ describe("cluster: two gateway nodes behind one control plane", () => {
   });
 
   it("sends every node's usage to the control plane, exactly", async () => {
-    const sub = await subscribe(control.context, "premium");
+    const sub = await subscribeOnAllNodes("premium");
     for (let i = 0; i < 40; i++) {
       const res = await call(`${nodes[i % 2]!.urls.gateway}/status/health`, { headers: { "Ocp-Apim-Subscription-Key": sub.primaryKey } });
       expect(res.status).toBe(200);
     }
-    expect(await waitForUsage(control.context, { subscriptionId: sub.id }, (n) => n >= 40)).toBe(40);
+    expect(await waitForUsage(control.context, { subscriptionId: sub.id }, (n) => n >= 40, 15_000)).toBe(40);
   });
 
   it("reports readiness with the configuration's source, and metrics to the operator only", async () => {

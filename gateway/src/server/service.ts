@@ -216,8 +216,9 @@ async function startGatewayListener(
   return { gateway, port };
 }
 
-function addRuntimeGauges(metrics: ServiceMetrics, parts: { usage: UsageRecorder; counters: CounterStore; gateway?: () => Gateway | undefined; version: () => string | null }): void {
+function addRuntimeGauges(metrics: ServiceMetrics, parts: { usage: UsageRecorder; counters: CounterStore; keys: KeyCache; gateway?: () => Gateway | undefined; version: () => string | null }): void {
   const r = metrics.registry;
+  r.gauge("portico_gateway_subscriptions", "Subscriptions whose keys this gateway accepts (it learns of changes through the control plane).", () => parts.keys.size);
   r.gauge("portico_usage_recorded_total", "Calls recorded for usage analytics.", () => parts.usage.stats.recorded);
   r.gauge("portico_usage_written_total", "Calls written to the usage store (or sent to the control plane).", () => parts.usage.stats.written);
   r.gauge("portico_usage_dropped_total", "Calls dropped from usage analytics (buffer full or unwritable at shutdown).", () => parts.usage.stats.dropped);
@@ -300,7 +301,7 @@ async function startControlPlane(config: ServiceConfig, options: StartOptions, c
       if (site !== undefined) site = await loadPortalSites(config.distDir, logger);
     },
   };
-  addRuntimeGauges(metrics, { usage, counters, gateway: () => gateway, version: () => catalog.version });
+  addRuntimeGauges(metrics, { usage, counters, keys, gateway: () => gateway, version: () => catalog.version });
 
   if (config.clusterToken !== undefined) {
     const keyHashSecret = encodeBase64urlNoPadding(secrets.keyHashSecret);
@@ -393,7 +394,7 @@ async function startGatewayNode(config: ServiceConfig, options: StartOptions, cl
     },
   });
   const gateway = started.gateway;
-  addRuntimeGauges(metrics, { usage, counters, gateway: () => gateway, version: () => gateway.version });
+  addRuntimeGauges(metrics, { usage, counters, keys, gateway: () => gateway, version: () => gateway.version });
 
   sync = new ClusterSync({
     controlUrl: config.controlUrl,

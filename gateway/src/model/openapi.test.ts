@@ -1,3 +1,5 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Operation } from "./catalog.ts";
@@ -177,6 +179,29 @@ describe("references", () => {
     expect((document.components as { schemas: { Person: { properties: { manager: unknown } } } }).schemas.Person.properties.manager).toEqual({
       $ref: "#/components/schemas/Person",
     });
+  });
+
+  it("survives a cycle through 400 schemas, as large APIs have (each object referencing the next, 800 levels deep)", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "portico-chain-"));
+    const count = 400;
+    const schemas: Record<string, unknown> = {};
+    for (let i = 0; i < count; i++) {
+      schemas[`S${i}`] = { type: "object", properties: { id: { type: "string" }, next: { $ref: `#/components/schemas/S${(i + 1) % count}` } } };
+    }
+    const definition = {
+      openapi: "3.0.3",
+      info: { title: "Chain", version: "1" },
+      paths: { "/s": { get: { operationId: "getS", responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/S0" } } } } } } } },
+      components: { schemas },
+    };
+    await writeFile(path.join(dir, "openapi.json"), JSON.stringify(definition));
+    try {
+      const result = await load(dir, "openapi.json");
+      expect(result.problems).toEqual([]);
+      expect(result.definition!.operations.map((o) => o.id)).toEqual(["getS"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses files outside the API's folder, URLs and missing files, and reports every broken $ref", async () => {

@@ -94,7 +94,7 @@ export async function loadDefinition(input: DefinitionInput): Promise<Definition
     const broken = brokenRefPointers(error, input);
     if (broken.size > 0) {
       const skip = (pointer: string) => broken.has(pointer);
-      const again = { ...options, resolveExcludedPathMatcher: skip, dereference: { excludedPathMatcher: skip } };
+      const again = { ...options, resolveExcludedPathMatcher: skip, dereference: { ...options.dereference, excludedPathMatcher: skip } };
       try {
         await new SwaggerParser().validate(input.file, structuredClone(raw) as never, again as SwaggerParser.Options);
       } catch (second) {
@@ -144,6 +144,13 @@ function parserOptions(input: DefinitionInput, files: Set<string>): SwaggerParse
   return {
     // Report every broken reference at once rather than the first.
     continueOnError: true,
+    // Validation dereferences the whole definition. Large APIs chain schemas
+    // through hundreds of `$ref`s before a cycle closes (Stripe's objects
+    // reference objects across the API), which the parser's default bound of
+    // 500 nested references refuses; cycles themselves are kept as shared
+    // objects, so this bound only has to exceed the longest chain. (Chains of
+    // about a thousand schemas still exhaust the call stack and are reported.)
+    dereference: { maxDepth: 20_000 },
     resolve: {
       http: false,
       file: {

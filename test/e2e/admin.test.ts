@@ -116,6 +116,9 @@ describe("administration pages", () => {
     const approvals = await open(context, "/admin");
     await approvals.locator("[data-empty-queue]").waitFor();
     expect(await seriousViolations(approvals)).toEqual([]);
+    // Signed in without the portal's form (the session came with the context), the header still knows.
+    await approvals.locator("header [data-sign-out]:visible").first().waitFor();
+    expect(await approvals.locator("header [data-signed-out]:visible").count()).toBe(0);
     await photograph(approvals, "admin-approvals-empty");
     await approvals.close();
 

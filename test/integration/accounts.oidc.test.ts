@@ -143,7 +143,7 @@ describe("sign-in with OpenID Connect", () => {
   it("makes an account for a new, verified identity and signs it in", async () => {
     const email = uniqueEmail("oidc-new");
     const { portico, landing } = await signInWithProvider({ email, emailVerified: true, name: "Olive Idp" }, "/account/keys");
-    expect(landing.toString()).toBe(`${svc.context.urls.portal}/account/keys`);
+    expect(landing.toString()).toBe(`${svc.context.urls.portal}/account/keys#signed-in`);
     const me = await portico.get("/api/v1/me");
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ email, name: "Olive Idp", emailVerified: true, oidcLinked: true, hasPassword: false });
@@ -186,7 +186,7 @@ describe("sign-in with OpenID Connect", () => {
 
   it("lands on /account instead of following a return path to another site", async () => {
     const { landing } = await signInWithProvider({ email: uniqueEmail("oidc-redirect"), emailVerified: true, name: "R" }, "//evil.example/steal");
-    expect(landing.toString()).toBe(`${svc.context.urls.portal}/account`);
+    expect(landing.toString()).toBe(`${svc.context.urls.portal}/account#signed-in`);
   });
 
   it("reports a provider's refusal on the sign-in page", async () => {

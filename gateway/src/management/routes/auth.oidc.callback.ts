@@ -101,6 +101,9 @@ export function registerAuthOidcCallback(api: ManagementApp, deps: ManagementDep
 
     await deps.sessions.start(c, account.user, { ip: deps.clientIp(c) });
     await recordSignIn(ctx.store, account.user.id);
-    return toPortal(c, safeReturnPath(typeof flow.record.data.returnTo === "string" ? flow.record.data.returnTo : undefined));
+    // The fragment tells the portal's static header that a session began here,
+    // since no sign-in form ran in this browser to say so (src/components/Header.astro).
+    const back = safeReturnPath(typeof flow.record.data.returnTo === "string" ? flow.record.data.returnTo : undefined);
+    return toPortal(c, back.includes("#") ? back : `${back}#signed-in`);
   });
 }

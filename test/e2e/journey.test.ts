@@ -9,29 +9,15 @@
  * active. Each main page is photographed and checked with axe-core.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { Client, createAccount, gatewayStatus, linkToken, signedIn, subscribeViaApi, uniqueEmail, waitForMail } from "../integration/accounts.helpers.ts";
 import { DEMO_CONTENT, startPortico, type TestService } from "../integration/harness.ts";
-import { buildDemoPortal, E2E_DIST, launchBrowser, SCREENSHOTS, screenshot, startPortal } from "./browser.ts";
+import { buildDemoPortal, E2E_DIST, launchBrowser, SCREENSHOTS, screenshot, startPortal, seriousViolations } from "./browser.ts";
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PASSWORD = "correct horse battery staple";
-
-/** Serious and critical axe-core violations on the page as it is now, as "rule: target" lines. */
-async function seriousViolations(page: Page, exclude: string[] = []): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
-  const result = await page.evaluate(async (excluded) => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
-    const r = await axe.run({ include: [["body"]], exclude: excluded.map((s) => [s]) }, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  }, exclude);
-  return result.filter((v) => v.impact === "serious" || v.impact === "critical").flatMap((v) => v.targets.map((t) => `${v.id}: ${t}`));
-}
 
 /** A full-page photograph from the top, so that the sticky header stays at the top. */
 async function photograph(page: Page, name: string): Promise<void> {

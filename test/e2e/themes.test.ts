@@ -12,9 +12,8 @@ import path from "node:path";
 import type { Browser, ConsoleMessage, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CONTENT, ROOT, startPortico, type TestService } from "../integration/harness.ts";
-import { buildDemoPortal, E2E_DIST, launchBrowser, screenshot } from "./browser.ts";
+import { buildDemoPortal, E2E_DIST, launchBrowser, screenshot, seriousViolations } from "./browser.ts";
 
-const AXE = path.join(ROOT, "node_modules", "axe-core", "axe.min.js");
 
 /** The main pages: name → path. */
 const PAGES: Array<[string, string]> = [
@@ -46,25 +45,6 @@ async function themedContent(theme: string): Promise<string> {
   if (!/^theme: .*$/m.test(text)) throw new Error("the demo's portal.yaml has no `theme:` line to replace");
   await writeFile(file, text.replace(/^theme: .*$/m, `theme: ${theme}`));
   return dir;
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[] }>;
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
 }
 
 /** Waits until the page has settled: fonts, the reference island, the search dialog's script. */
@@ -134,7 +114,7 @@ for (const { theme, build } of THEMES) {
             expect(applied.dark, `${name}: colour scheme`).toBe(scheme === "dark");
             expect(applied.accent, `${name}: accent token`).toBe(ACCENTS[theme]![scheme]);
             await screenshot(page, `themes-${theme}-${scheme}-${name}`);
-            for (const v of await axeViolations(page)) problems.push(`${name}: ${v}`);
+            for (const v of await seriousViolations(page)) problems.push(`${name}: ${v}`);
             for (const e of errors) problems.push(`${name}: ${e}`);
             await page.close();
           }

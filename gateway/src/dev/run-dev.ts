@@ -21,11 +21,11 @@ import { registerManagementApi } from "../management/app.ts";
 import { loadCatalog } from "../model/loader.ts";
 import type { ControlEnv } from "../server/control-app.ts";
 import { buildPortal, PACKAGE_ROOT } from "../server/portal-build.ts";
+import { runUntilSignal } from "../server/serve.ts";
 import { ContentError, startService, type RunningService } from "../server/service.ts";
 import { LiveReload } from "./live-reload.ts";
 import { watchFolders, type Watcher } from "./watch.ts";
 
-const SHUTDOWN_LIMIT_MS = 9_500;
 
 /** Lines of a build's output that say how far it got (see portal-build.ts). */
 const PROGRESS = /^(\[\d+\/\d+\]|portal built|build (stopped|failed)|  \S+ \(.*\): \d+ pages)/;
@@ -190,29 +190,5 @@ export async function runDev(options: DevOptions = {}): Promise<number> {
     dev: true,
   });
 
-  const server = dev;
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      logger.info("stopping", { signal });
-      const hardStop = setTimeout(() => resolve(1), SHUTDOWN_LIMIT_MS);
-      hardStop.unref();
-      server.close().then(
-        () => {
-          clearTimeout(hardStop);
-          logger.info("stopped");
-          resolve(0);
-        },
-        (err: unknown) => {
-          clearTimeout(hardStop);
-          logger.error("error while stopping", { err });
-          resolve(1);
-        },
-      );
-    };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
-  });
+  return runUntilSignal(logger, () => dev.close());
 }

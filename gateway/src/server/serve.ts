@@ -5,7 +5,7 @@
 import { ConfigurationError, readConfig } from "../config.ts";
 import { NoConfigurationError } from "../cluster/sync.ts";
 import { ConfigError } from "../errors.ts";
-import { createLogger } from "../log.ts";
+import { createLogger, type Logger } from "../log.ts";
 import { registerManagementApi } from "../management/app.ts";
 import { buildPortal } from "./portal-build.ts";
 import { ContentError, startService, type Role } from "./service.ts";
@@ -66,6 +66,15 @@ export async function runServe(options: ServeOptions): Promise<number> {
     role,
   });
 
+  return runUntilSignal(logger, () => service.close());
+}
+
+/**
+ * Waits for SIGTERM or SIGINT, then closes (draining in-flight calls) and
+ * resolves the exit code: 0 when closed in time, 1 on an error or when
+ * closing takes longer than SHUTDOWN_LIMIT_MS.
+ */
+export function runUntilSignal(logger: Logger, close: () => Promise<void>): Promise<number> {
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
@@ -77,7 +86,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
         resolve(1);
       }, SHUTDOWN_LIMIT_MS);
       hardStop.unref();
-      service.close().then(
+      close().then(
         () => {
           clearTimeout(hardStop);
           logger.info("stopped");

@@ -35,6 +35,8 @@ const { values } = parseArgs({
     "cpu-prof": { type: "boolean", default: false },
     "redis-url": { type: "string" },
     sizes: { type: "string" },
+    /** Re-renders the report (and the README section) from a results JSON without measuring. */
+    render: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
   strict: true,
@@ -156,7 +158,7 @@ function report(r: Report): string {
       lines.push("");
       lines.push("| target | goal | measured | met |");
       lines.push("|---|---|---:|:---:|");
-      for (const t of r.targets) lines.push(`| ${t.name} | ${t.target} | ${t.display} | ${t.met ? "yes" : "**no**"} |`);
+      for (const t of r.targets) lines.push(`| ${t.name} | ${t.target} | ${t.display} | ${t.met ? "yes" : t.display.includes("not measurable") ? "n/a" : "**no**"} |`);
     }
   }
   if (r.alloc) {
@@ -231,6 +233,13 @@ interface Report {
   usage?: UsageResult;
   build?: BuildResult;
   durationS: number;
+}
+
+if (values.render !== undefined) {
+  const saved = JSON.parse(await readFile(values.render, "utf8")) as Report;
+  saved.targets = evaluateTargets(saved.gateway);
+  await writeReport(saved);
+  process.exit(0);
 }
 
 const started = performance.now();
@@ -315,22 +324,27 @@ if (wantBuild) {
 clearInterval(loadTimer);
 report_.loadEnd = loadavg();
 report_.durationS = (performance.now() - started) / 1000;
-const md = report(report_);
-await mkdir(RESULTS, { recursive: true });
-const name = full ? "latest" : "partial";
-await writeFile(path.join(RESULTS, `${name}.json`), JSON.stringify(report_, null, 2) + "\n");
-await writeFile(path.join(RESULTS, `${name}.md`), md);
-if (full) {
-  // The README shows the latest full results between two markers.
-  const readme = path.join(import.meta.dirname, "README.md");
-  const text = await readFile(readme, "utf8").catch(() => "");
-  const start = text.indexOf("<!-- results:start -->");
-  const end = text.indexOf("<!-- results:end -->");
-  if (start !== -1 && end > start) {
-    const body = md.replace(/^# .*\n/, "").replace(/^## /gm, "#### ");
-    await writeFile(readme, `${text.slice(0, start)}<!-- results:start -->\n_Written by \`npm run bench\` on ${report_.startedAt}, in ${(report_.durationS / 60).toFixed(1)} minutes; the same as results/latest.md._\n${body}\n${text.slice(end)}`);
+await writeReport(report_);
+
+async function writeReport(r: Report): Promise<void> {
+  const md = report(r);
+  await mkdir(RESULTS, { recursive: true });
+  const name = r.full ? "latest" : "partial";
+  await writeFile(path.join(RESULTS, `${name}.json`), JSON.stringify(r, null, 2) + "\n");
+  await writeFile(path.join(RESULTS, `${name}.md`), md);
+  if (r.full) {
+    // The README shows the latest full results between two markers.
+    const readme = path.join(import.meta.dirname, "README.md");
+    const text = await readFile(readme, "utf8").catch(() => "");
+    const start = text.indexOf("<!-- results:start -->");
+    const end = text.indexOf("<!-- results:end -->");
+    if (start !== -1 && end > start) {
+      const body = md.replace(/^# .*\n/, "").replace(/^## /gm, "#### ");
+      await writeFile(readme, `${text.slice(0, start)}<!-- results:start -->\n_Written by \`npm run bench\` on ${r.startedAt}, in ${(r.durationS / 60).toFixed(1)} minutes; the same as results/latest.md._\n${body}\n${text.slice(end)}`);
+    }
   }
+  log("");
+  log(md);
+  log(`written: test/bench/results/${name}.json and ${name}.md (${r.durationS.toFixed(0)} s)`);
 }
-log("");
-log(md);
-log(`written: test/bench/results/${name}.json and ${name}.md (${report_.durationS.toFixed(0)} s)`);
+

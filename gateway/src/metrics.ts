@@ -8,12 +8,19 @@ type Labels = Record<string, string>;
 
 function labelKey(labels: Labels | undefined): string {
   if (!labels) return "";
+  const keys = Object.keys(labels);
+  // Every call updates several series: sort only when the order can differ.
+  if (keys.length > 1) keys.sort();
   let out = "";
-  for (const k of Object.keys(labels).sort()) out += `${out ? "," : ""}${k}="${escape(labels[k]!)}"`;
+  for (const k of keys) out += `${out ? "," : ""}${k}="${escape(labels[k]!)}"`;
   return out;
 }
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
 function escape(value: string): string {
+  // Label values are API ids and status codes: almost never anything to escape.
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 

@@ -16,6 +16,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { generateOpenApi } from "./openapi-gen.ts";
 import { ROOT } from "./portico.ts";
+import { treeRss } from "./procs.ts";
 
 export interface PageWeight {
   page: string;
@@ -58,34 +59,6 @@ export interface BuildResult {
   /** `portico validate` on definitions whose references run through every resource. */
   crossLinked: LinkProbe[];
   markdown: string;
-}
-
-async function treeRss(rootPid: number): Promise<number> {
-  // Sum the resident sets of rootPid and its descendants, from /proc.
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const entry of await readdir("/proc").catch(() => [] as string[])) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = await readFile(`/proc/${entry}/stat`, "utf8");
-      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-      const ppid = Number(fields[1]);
-      const pages = Number(fields[21]);
-      const pid = Number(entry);
-      rss.set(pid, pages * 4096);
-      (children.get(ppid) ?? children.set(ppid, []).get(ppid)!).push(pid);
-    } catch {
-      // gone
-    }
-  }
-  let total = 0;
-  const stack = [rootPid];
-  while (stack.length > 0) {
-    const pid = stack.pop()!;
-    total += rss.get(pid) ?? 0;
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return total;
 }
 
 async function writeContent(dir: string, operations: number, links: "group" | "all" = "group"): Promise<number> {

@@ -128,32 +128,48 @@ export function run(cmd: string, args: string[], options: { cpus?: string; env?:
   });
 }
 
-/** CPU time (user + system, ms) used so far by `pid` and its descendants, from /proc. */
-export async function cpuMs(pid: number): Promise<number> {
+/**
+ * Sums a figure of /proc/<pid>/stat over `rootPid` and its descendants.
+ * `pick` receives the stat fields after the command name (field 3 of stat
+ * is index 0 here).
+ */
+async function sumOverTree(rootPid: number, pick: (fields: string[]) => number): Promise<number> {
   const { readdir, readFile } = await import("node:fs/promises");
   const children = new Map<number, number[]>();
-  const used = new Map<number, number>();
+  const values = new Map<number, number>();
   for (const entry of await readdir("/proc").catch(() => [] as string[])) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const text = await readFile(`/proc/${entry}/stat`, "utf8");
       const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
       const ppid = Number(fields[1]);
-      // utime, stime: fields 14 and 15 of stat (11 and 12 after the command).
-      used.set(Number(entry), Number(fields[11]) + Number(fields[12]));
+      values.set(Number(entry), pick(fields));
       (children.get(ppid) ?? children.set(ppid, []).get(ppid)!).push(Number(entry));
     } catch {
       // gone
     }
   }
-  let ticks = 0;
-  const stack = [pid];
+  let total = 0;
+  const stack = [rootPid];
   while (stack.length > 0) {
     const p = stack.pop()!;
-    ticks += used.get(p) ?? 0;
+    total += values.get(p) ?? 0;
     stack.push(...(children.get(p) ?? []));
   }
+  return total;
+}
+
+/** CPU time (user + system, ms) used so far by `pid` and its descendants, from /proc. */
+export async function cpuMs(pid: number): Promise<number> {
+  // utime, stime: fields 14 and 15 of stat (11 and 12 after the command), in ticks of 10 ms.
+  const ticks = await sumOverTree(pid, (fields) => Number(fields[11]) + Number(fields[12]));
   return (ticks * 1000) / 100;
+}
+
+/** Resident memory (bytes) of `pid` and its descendants, from /proc. */
+export async function treeRss(pid: number): Promise<number> {
+  // rss: field 24 of stat (21 after the command), in 4 KiB pages.
+  return sumOverTree(pid, (fields) => Number(fields[21]) * 4096);
 }
 
 /** Pids of processes whose command name is `name` (read-only look at /proc, e.g. the system's redis-server). */

@@ -32,7 +32,7 @@ import type { AdminUserDetailSchema } from "../../gateway/src/management/routes/
 import type { RegeneratedKeySchema } from "../../gateway/src/management/routes/subscriptions.keys.regenerate.ts";
 import type { BreakdownSchema } from "../../gateway/src/management/routes/usage.breakdown.ts";
 import type { UsageSchema } from "../../gateway/src/management/routes/usage.get.ts";
-import { clearHint, forgetTryItKeys, serviceBase, writeHint } from "./session-hint.ts";
+import { clearHint, forgetSignedOut, serviceBase, writeHint } from "./session-hint.ts";
 
 export type Portal = z.infer<typeof PortalSchema>;
 export type SignUpField = Portal["signUp"]["fields"][number];
@@ -171,8 +171,7 @@ export const api = {
     try {
       await post("/auth/sign-out");
     } finally {
-      clearHint();
-      forgetTryItKeys();
+      forgetSignedOut();
     }
   },
   requestPasswordReset: (email: string) => post<{ message: string }>("/auth/password-reset", { email }),

@@ -70,13 +70,19 @@ export const TRYIT_KEY_PREFIX = "portico-tryit:";
  * shared browser, so no key they asked us to keep stays behind them. (An
  * expired session keeps them; the console then offers to forget them.)
  */
-export function forgetTryItKeys(): void {
+function forgetTryItKeys(): void {
   try {
     for (let i = localStorage.length - 1; i >= 0; i--) {
       const key = localStorage.key(i);
       if (key?.startsWith(TRYIT_KEY_PREFIX)) localStorage.removeItem(key);
     }
   } catch {}
+}
+
+/** What a sign-out leaves behind in this browser, whichever control ran it: the hint and any remembered try-it keys. */
+export function forgetSignedOut(): void {
+  clearHint();
+  forgetTryItKeys();
 }
 
 /** Ends the session on the service, then forgets the hint and any remembered try-it keys. */
@@ -90,7 +96,6 @@ export async function signOut(): Promise<void> {
       credentials: base === "" ? "same-origin" : "include",
     });
   } finally {
-    clearHint();
-    forgetTryItKeys();
+    forgetSignedOut();
   }
 }

@@ -93,19 +93,18 @@ export interface BuildResult {
 export async function buildPortal(config: ServiceConfig, options: { force: boolean; log: (line: string) => void }): Promise<BuildResult> {
   const { log } = options;
   const started = performance.now();
-  const upToDate = async () => !options.force && (await isBuildCurrent(config));
-  if (await upToDate()) {
+  /** The result of a build found current, or undefined when one is needed. */
+  const skipIfCurrent = async (ms: number): Promise<BuildResult | undefined> => {
+    if (options.force || !(await isBuildCurrent(config))) return undefined;
     log(`portal is up to date in ${path.relative(process.cwd(), config.distDir) || "."}`);
-    return { ok: true, skipped: true, ms: 0 };
-  }
+    return { ok: true, skipped: true, ms };
+  };
+  const current = await skipIfCurrent(0);
+  if (current) return current;
   const lock = await acquireBuildLock(config.distDir, log);
   try {
     // Whoever held the lock may just have built these very inputs.
-    if (await upToDate()) {
-      log(`portal is up to date in ${path.relative(process.cwd(), config.distDir) || "."}`);
-      return { ok: true, skipped: true, ms: performance.now() - started };
-    }
-    return await buildLocked(config, log, started);
+    return (await skipIfCurrent(performance.now() - started)) ?? (await buildLocked(config, log, started));
   } finally {
     await lock.release();
   }

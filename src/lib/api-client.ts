@@ -186,7 +186,7 @@ export const api = {
   changePassword: (newPassword: string, currentPassword?: string) => post("/me/password", { newPassword, ...(currentPassword ? { currentPassword } : {}) }),
   async deleteAccount(password?: string): Promise<void> {
     await del("/me", password ? { password } : {});
-    clearHint();
+    forgetSignedOut();
   },
   sessions: () => get<{ sessions: Session[] }>("/me/sessions"),
   endSession: (sessionId: string) => del(`/me/sessions/${id(sessionId)}`),

@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // processes on free ports, so they get longer timeouts and run in forks.
 export default defineConfig({
   test: {
-    include: ["gateway/**/*.test.ts", "test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
+    include: ["gateway/**/*.test.ts", "src/**/*.test.ts", "test/integration/**/*.test.ts", "test/e2e/**/*.test.ts"],
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -16,7 +16,7 @@ export interface ApiPageProps {
 }
 
 /** Version ids that would collide with fixed routes under /apis/<id>/. */
-const RESERVED = new Set(["reference", "openapi.json", "openapi.yaml"]);
+const RESERVED = new Set(["reference", "openapi.json", "openapi.yaml", "operations", "operations.json", "schemas"]);
 
 export async function apiPaths(): Promise<Array<{ params: { api: string; version: string | undefined }; props: ApiPageProps }>> {
   const { view } = await getSite();

@@ -43,7 +43,8 @@ export function sampleFor(view: GuestView, gatewayUrl: string, api: Api, version
   for (const p of operation.parameters) if (p.in === "query" && p.required) query.set(p.name, exampleValue(p.schema, p.name));
   const selector = versionSelector(api, version);
   if (selector?.in === "query") query.set(selector.name, selector.value);
-  const qs = query.toString();
+  // Placeholders stay readable: `?city={city}`, not `?city=%7Bcity%7D`.
+  const qs = query.toString().replace(/%7B|%7D/g, (m) => (m === "%7B" ? "{" : "}"));
   const url = gatewayBaseUrl(api, version, gatewayUrl) + path + (qs ? `?${qs}` : "");
   const keyless = keylessForGuests(view, api);
   const lines = [`curl${operation.method === "get" ? "" : ` -X ${operation.method.toUpperCase()}`} "${url}"`];

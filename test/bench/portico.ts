@@ -98,7 +98,10 @@ export async function startPortico(options: {
   redis?: { url: string; prefix: string };
   nodeArgs?: string[];
   flushMs?: number;
+  /** The checkout to run (default: this one); `ab.ts` compares two. */
+  root?: string;
 }): Promise<PorticoInstance> {
+  const root = options.root ?? ROOT;
   await mkdir(options.dataDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -124,10 +127,10 @@ export async function startPortico(options: {
   const { proc, value } = await start(
     "portico",
     process.execPath,
-    [...SERVICE_NODE_FLAGS, ...(options.nodeArgs ?? []), path.join(ROOT, "gateway/src/cli.ts"), "serve"],
+    [...SERVICE_NODE_FLAGS, ...(options.nodeArgs ?? []), path.join(root, "gateway/src/cli.ts"), "serve"],
     {
       env,
-      cwd: ROOT,
+      cwd: root,
       cpus: options.cpus,
       timeoutMs: 60_000,
       ready: (line) => {

@@ -3,11 +3,11 @@
  * and Portico's gateway paths, measured inside the process that serves them
  * (V8's `total_allocated_bytes` around a wrk run). Unlike req/s it does not
  * move with the machine's load, so it shows the effect of a hot-path change
- * on a shared machine: with `--max-semi-space-size=2` every 2 MiB allocated
+ * on a shared machine: with a semi-space of N MiB every N MiB allocated
  * is one scavenge, and scavenges were the largest single cost per call in
  * the profiles (see README, Findings).
  *
- *   node --max-semi-space-size=2 test/bench/alloc.ts [seconds]
+ *   node --max-semi-space-size=16 test/bench/alloc.ts [seconds]
  *
  * Runs the service in this process (role all, like `portico serve`), the
  * backend in a child process, wrk as the load; prints one line per path.

@@ -18,7 +18,7 @@ import { startNginx } from "./nginx.ts";
 import { startPortico, writeBenchContent, type PorticoInstance } from "./portico.ts";
 import { cpuMs, pidsNamed, run, start, portLine, type Proc } from "./procs.ts";
 
-export const SCENARIOS = ["direct", "nginx", "bare", "portico-open", "portico-keyed", "portico-redis", "bare-svcflags", "portico-keyed-semi8"] as const;
+export const SCENARIOS = ["direct", "nginx", "bare", "portico-open", "portico-keyed", "portico-redis", "bare-svcflags", "portico-keyed-semi2"] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const SCENARIO_TEXT: Record<Scenario, string> = {
@@ -29,7 +29,7 @@ export const SCENARIO_TEXT: Record<Scenario, string> = {
   "portico-keyed": "Portico, key auth + rate-limit + quota + usage, memory counters",
   "portico-redis": "same as portico-keyed with counters in Redis",
   "bare-svcflags": `supplementary: the bare proxy run with the service's V8 flags (${SERVICE_NODE_FLAGS.join(" ")})`,
-  "portico-keyed-semi8": "supplementary: portico-keyed in a process started with --max-semi-space-size=8 after the service's flags",
+  "portico-keyed-semi2": "supplementary: portico-keyed in a process started with --max-semi-space-size=2 (the service's flag before it was raised to 16) after the service's flags",
 };
 
 export interface GatewayBenchOptions {
@@ -194,12 +194,12 @@ export async function startServers(o: { scenarios: Scenario[]; redisUrl: string;
       const sub = await porticoRedis.newSubscription("bench");
       targets["portico-redis"] = { pid: porticoRedis.proc.child.pid!, port: porticoRedis.gatewayPort, path: "/keyed/item", headers: { "Ocp-Apim-Subscription-Key": sub.key } };
     }
-    if (o.scenarios.includes("portico-keyed-semi8")) {
-      o.log("starting Portico (memory counters, --max-semi-space-size=8)");
-      const p = await startPortico({ contentDir, dataDir: path.join(tmp, "data-semi8"), backendPort, cpus: o.lay.server, nodeArgs: [...o.nodeArgs, "--max-semi-space-size=8"] });
+    if (o.scenarios.includes("portico-keyed-semi2")) {
+      o.log("starting Portico (memory counters, --max-semi-space-size=2)");
+      const p = await startPortico({ contentDir, dataDir: path.join(tmp, "data-semi2"), backendPort, cpus: o.lay.server, nodeArgs: [...o.nodeArgs, "--max-semi-space-size=2"] });
       procs.push(p.proc);
       const sub = await p.newSubscription("bench");
-      targets["portico-keyed-semi8"] = { pid: p.proc.child.pid!, port: p.gatewayPort, path: "/keyed/item", headers: { "Ocp-Apim-Subscription-Key": sub.key } };
+      targets["portico-keyed-semi2"] = { pid: p.proc.child.pid!, port: p.gatewayPort, path: "/keyed/item", headers: { "Ocp-Apim-Subscription-Key": sub.key } };
     }
     for (const s of o.scenarios) if (!targets[s]) throw new Error(`scenario ${s} has no server`);
     return { targets, backendPort, backendPid, portico, porticoRedis, versions, tmp, stop };
@@ -284,7 +284,7 @@ export function evaluateTargets(results: ScenarioResult[]): Target[] {
   const direct = by.get("direct");
   const bare = by.get("bare");
   const open = by.get("portico-open");
-  for (const s of ["portico-keyed", "portico-redis", "portico-keyed-semi8"] as const) {
+  for (const s of ["portico-keyed", "portico-redis", "portico-keyed-semi2"] as const) {
     const k = by.get(s);
     if (k === undefined) continue;
     if (bare) {

@@ -1,7 +1,7 @@
 /**
  * Portico for the bench: a generated content folder with two APIs in front
  * of the bench backend, the real service started with the real CLI
- * (`node --max-semi-space-size=2 gateway/src/cli.ts serve`, the flags of
+ * (`node --max-semi-space-size=16 gateway/src/cli.ts serve`, the flags of
  * `npm start`), and a subscription made through the management API.
  *
  * - `open` (`/open/item`): in an open product without policies.

@@ -166,7 +166,7 @@ function report(r: Report): string {
     lines.push("## Allocation and garbage collection per call");
     lines.push("");
     lines.push(
-      "Measured inside the serving process (`test/bench/alloc.ts`: the service in-process, role all, as `portico serve` runs it, and the bare proxy beside it; wrk, 64 connections): JavaScript heap bytes allocated per call (V8's `total_allocated_bytes`) and the garbage collections observed (`perf_hooks` gc entries). Neither moves much with the machine's load. Run with the service's V8 flags and again with an 8 MiB semi-space. The bare proxy here shares its heap with the service, so its GC is not the standalone proxy's.",
+      "Measured inside the serving process (`test/bench/alloc.ts`: the service in-process, role all, as `portico serve` runs it, and the bare proxy beside it; wrk, 64 connections): JavaScript heap bytes allocated per call (V8's `total_allocated_bytes`) and the garbage collections observed (`perf_hooks` gc entries). Neither moves much with the machine's load. Run with the service's V8 flags and again with a 2 MiB semi-space (the service's flag before it was raised to 16). The bare proxy here shares its heap with the service, so its GC is not the standalone proxy's.",
     );
     lines.push("");
     lines.push("| V8 flags | path | KiB allocated per call | vs bare | scavenges per 10k calls | scavenge µs per call | major GC µs per call | longest pause |");
@@ -299,7 +299,7 @@ if (needServers) {
 }
 if (selected.includes("alloc")) {
   report_.alloc = [];
-  for (const flags of [[...SERVICE_NODE_FLAGS], [...SERVICE_NODE_FLAGS, "--max-semi-space-size=8"]]) {
+  for (const flags of [[...SERVICE_NODE_FLAGS], [...SERVICE_NODE_FLAGS, "--max-semi-space-size=2"]]) {
     log(`allocation and GC per call (in-process, ${flags.join(" ")}):`);
     const res = await run(process.execPath, [...flags, path.join(import.meta.dirname, "alloc.ts"), quick ? "3" : "8"], {
       cpus: lay.server,

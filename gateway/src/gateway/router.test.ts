@@ -76,6 +76,25 @@ describe("router: happy paths", () => {
     expect(matched("GET", "/search", "q=x&api-version=1").operation.id).toBe("searchRoot");
   });
 
+  it("keeps empty segments and the raw rest exactly, whatever the slashes and encoding", () => {
+    const deep = api("deep", "/geo/tiles", [version("", "http://t:1/", [op("get", "/z/{z}", "tile"), op("get", "/", "home")])]);
+    const r2 = compileRouter(catalog([deep], [product("p", ["deep"])]));
+    const m = (path: string) => {
+      const r = r2.match("GET", path, noHeader, "");
+      return r.kind === "matched" ? { op: r.operation.id, params: r.params, backendPath: r.backendPath } : r.kind;
+    };
+    expect(m("/geo/tiles/z/3/")).toEqual({ op: "tile", params: { z: "3" }, backendPath: "/z/3/" });
+    expect(m("/geo/t%69les/z/%33")).toEqual({ op: "tile", params: { z: "3" }, backendPath: "/z/%33" });
+    expect(m("/geo/tiles")).toEqual({ op: "home", params: {}, backendPath: "" });
+    expect(m("/geo/tiles/")).toEqual({ op: "home", params: {}, backendPath: "" });
+    expect(m("/geo/tiles//")).toBe("no-operation");
+    expect(m("/geo/tiles/z//")).toBe("no-operation");
+    expect(m("/geo//tiles/z/3")).toBe("no-api");
+    expect(m("/geo")).toBe("no-api");
+    expect(m("//")).toBe("no-api");
+    expect(m("/geo/tiles/z/3?x")).toEqual({ op: "tile", params: { z: "3?x" }, backendPath: "/z/3?x" });
+  });
+
   it("answers HEAD with the GET operation", () => {
     expect(matched("HEAD", "/fleet/drones").operation.id).toBe("listDrones");
   });

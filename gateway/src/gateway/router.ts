@@ -180,33 +180,56 @@ export function compileRouter(catalog: Catalog): Router {
     maxDepth = Math.max(maxDepth, splitTemplate(api.path).length);
   }
 
-  function match(method: string, rawPath: string, header: (name: string) => string | undefined, rawQuery: string): RouteResult {
-    if (rawPath.charCodeAt(0) !== 47 /* / */) return { kind: "malformed", message: "The request target must be an absolute path." };
-    const raw = rawPath.split("/");
-    raw.shift();
-    if (raw.length > 0 && raw[raw.length - 1] === "") raw.pop(); // trailing slash
-    const segs = new Array<string>(raw.length);
-    for (let i = 0; i < raw.length; i++) {
-      const r = raw[i]!;
+  // The current path's decoded segments and where each starts and ends in
+  // the raw path. Reused by every call: match is synchronous and nothing it
+  // returns keeps them.
+  const segs: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+
+  /** Splits `rawPath` into `segs`/`starts`/`ends` (a trailing slash ends no segment); a message when it is refused. */
+  function split(rawPath: string, encoded: boolean): string | undefined {
+    segs.length = 0;
+    starts.length = 0;
+    ends.length = 0;
+    const len = rawPath.length;
+    let start = 1;
+    for (;;) {
+      let end = rawPath.indexOf("/", start);
+      const last = end === -1;
+      if (last) end = len;
+      if (last && start === end) return undefined; // trailing slash
+      const r = rawPath.slice(start, end);
       let d = r;
-      if (r.includes("%")) {
+      if (encoded && r.includes("%")) {
         try {
           d = decodeURIComponent(r);
         } catch {
-          return { kind: "malformed", message: "The request path has invalid percent-encoding." };
+          return "The request path has invalid percent-encoding.";
         }
-        if (d.includes("/") || d.includes("\\") || d.includes("\0")) {
-          return { kind: "malformed", message: "The request path encodes a path separator or NUL inside a segment." };
-        }
+        if (d.includes("/") || d.includes("\\") || d.includes("\0")) return "The request path encodes a path separator or NUL inside a segment.";
       }
-      if (d === "." || d === "..") return { kind: "malformed", message: "The request path may not contain '.' or '..' segments." };
-      segs[i] = d;
+      if (d === "." || d === "..") return "The request path may not contain '.' or '..' segments.";
+      segs.push(d);
+      starts.push(start);
+      ends.push(end);
+      if (last) return undefined;
+      start = end + 1;
     }
+  }
+
+  function match(method: string, rawPath: string, header: (name: string) => string | undefined, rawQuery: string): RouteResult {
+    if (rawPath.charCodeAt(0) !== 47 /* / */) return { kind: "malformed", message: "The request target must be an absolute path." };
+    const encoded = rawPath.includes("%");
+    const refused = split(rawPath, encoded);
+    if (refused !== undefined) return { kind: "malformed", message: refused };
+    const n = segs.length;
 
     let compiled: CompiledApi | undefined;
     let used = 0;
-    for (let depth = Math.min(maxDepth, segs.length); depth >= 1; depth--) {
-      compiled = apis.get("/" + segs.slice(0, depth).join("/"));
+    for (let depth = Math.min(maxDepth, n); depth >= 1; depth--) {
+      // Without percent-encoding the decoded prefix is the raw one.
+      compiled = apis.get(encoded ? "/" + segs.slice(0, depth).join("/") : rawPath.slice(0, ends[depth - 1]));
       if (compiled) {
         used = depth;
         break;
@@ -228,24 +251,16 @@ export function compileRouter(catalog: Catalog): Router {
     }
     if (!version) return { kind: "no-version", api: compiled };
 
-    const rest = segs.slice(used);
     const params: Record<string, string> = {};
-    const node = find(version.root, rest, 0, params);
+    const node = find(version.root, segs, used, params);
     const upper = method.toUpperCase();
     const operation = node ? (node.operations.get(upper) ?? (upper === "HEAD" ? node.operations.get("GET") : undefined)) : undefined;
     if (!node || !operation) {
       return { kind: "no-operation", api: compiled, version, allowed: node ? [...node.operations.keys()] : [] };
     }
-    const rawRest = raw.slice(used).join("/");
-    const trailing = rawPath.length > 1 && rawPath.endsWith("/") && rawRest !== "" ? "/" : "";
-    return {
-      kind: "matched",
-      api: compiled,
-      version,
-      operation,
-      params,
-      backendPath: rawRest === "" ? "" : "/" + rawRest + trailing,
-    };
+    // The raw rest from the slash before segment `used`, a trailing slash included; '' when the rest is empty.
+    const backendPath = used === n || starts[used] === ends[n - 1] ? "" : rawPath.slice(starts[used]! - 1);
+    return { kind: "matched", api: compiled, version, operation, params, backendPath };
   }
 
   return { match, apis };

@@ -41,4 +41,18 @@ describe("MetricsRegistry", () => {
     a.inc({ path: 'a"b\\c' });
     expect(m.render()).toContain('x_total{path="a\\"b\\\\c"} 1');
   });
+
+  it("updates the same series through a kept handle as through labels", () => {
+    const m = new MetricsRegistry();
+    const calls = m.counter("c_total", "c");
+    const handle = calls.series({ status: "200", api: "a" });
+    handle.inc();
+    handle.inc(2);
+    calls.inc({ api: "a", status: "200" });
+    expect(calls.get({ api: "a", status: "200" })).toBe(4);
+    const h = m.histogram("h_seconds", "h", [1]);
+    h.series({ api: "a" }).observe(0.5);
+    h.observe(2, { api: "a" });
+    expect(m.render()).toContain('h_seconds_bucket{api="a",le="1"} 1\nh_seconds_bucket{api="a",le="+Inf"} 2\nh_seconds_sum{api="a"} 2.5\nh_seconds_count{api="a"} 2\n');
+  });
 });

@@ -30,10 +30,15 @@ interface Metric {
   render(): string;
 }
 
+/** One labelled series of a counter, for callers that update it often: no label key is built per update. */
+export interface CounterSeries {
+  inc(by?: number): void;
+}
+
 export class Counter implements Metric {
   readonly name: string;
   readonly help: string;
-  #values = new Map<string, number>();
+  #values = new Map<string, { value: number }>();
 
   constructor(name: string, help: string) {
     this.name = name;
@@ -41,19 +46,34 @@ export class Counter implements Metric {
   }
 
   inc(labels?: Labels, by = 1): void {
-    const key = labelKey(labels);
-    this.#values.set(key, (this.#values.get(key) ?? 0) + by);
+    this.#cell(labelKey(labels)).value += by;
+  }
+
+  /** The series for `labels`, to keep and update without building its key again. */
+  series(labels?: Labels): CounterSeries {
+    const cell = this.#cell(labelKey(labels));
+    return {
+      inc(by = 1) {
+        cell.value += by;
+      },
+    };
   }
 
   get(labels?: Labels): number {
-    return this.#values.get(labelKey(labels)) ?? 0;
+    return this.#values.get(labelKey(labels))?.value ?? 0;
   }
 
   render(): string {
     let out = `# HELP ${this.name} ${this.help}\n# TYPE ${this.name} counter\n`;
     if (this.#values.size === 0) out += `${this.name} 0\n`;
-    for (const [k, v] of this.#values) out += `${this.name}${k ? `{${k}}` : ""} ${v}\n`;
+    for (const [k, v] of this.#values) out += `${this.name}${k ? `{${k}}` : ""} ${v.value}\n`;
     return out;
+  }
+
+  #cell(key: string): { value: number } {
+    let cell = this.#values.get(key);
+    if (cell === undefined) this.#values.set(key, (cell = { value: 0 }));
+    return cell;
   }
 }
 
@@ -82,11 +102,22 @@ export class Gauge implements Metric {
   }
 }
 
+interface Series {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** One labelled series of a histogram (see CounterSeries). */
+export interface HistogramSeries {
+  observe(value: number): void;
+}
+
 export class Histogram implements Metric {
   readonly name: string;
   readonly help: string;
   readonly buckets: readonly number[];
-  #series = new Map<string, { counts: number[]; sum: number; count: number }>();
+  #series = new Map<string, Series>();
 
   constructor(name: string, help: string, buckets: readonly number[]) {
     this.name = name;
@@ -95,12 +126,25 @@ export class Histogram implements Metric {
   }
 
   observe(value: number, labels?: Labels): void {
-    const key = labelKey(labels);
+    this.#observe(this.#seriesOf(labelKey(labels)), value);
+  }
+
+  /** The series for `labels`, to keep and observe without building its key again. */
+  series(labels?: Labels): HistogramSeries {
+    const s = this.#seriesOf(labelKey(labels));
+    return { observe: (value) => this.#observe(s, value) };
+  }
+
+  #seriesOf(key: string): Series {
     let s = this.#series.get(key);
     if (!s) {
       s = { counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
       this.#series.set(key, s);
     }
+    return s;
+  }
+
+  #observe(s: Series, value: number): void {
     let i = 0;
     while (i < this.buckets.length && value > this.buckets[i]!) i++;
     if (i < this.buckets.length) s.counts[i]!++;

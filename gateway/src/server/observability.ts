@@ -9,7 +9,7 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { LATENCY_BUCKETS_SECONDS, MetricsRegistry } from "../metrics.ts";
+import { LATENCY_BUCKETS_SECONDS, MetricsRegistry, type CounterSeries, type HistogramSeries } from "../metrics.ts";
 import type { CallRecord } from "../usage/event.ts";
 
 export interface ServiceMetrics {
@@ -24,15 +24,20 @@ export function createServiceMetrics(): ServiceMetrics {
   const latency = registry.histogram("portico_gateway_request_duration_seconds", "Time from a call's arrival to its last byte, by API.", LATENCY_BUCKETS_SECONDS);
   const refusals = registry.counter("portico_gateway_refusals_total", "Calls the gateway answered itself with an error, by error code (keys, limits, quotas, policies).");
   const backendErrors = registry.counter("portico_gateway_backend_errors_total", "Calls whose backend failed (unreachable, timeout), by API and code.");
-  const statusLabels = new Map<number, string>();
+  // Each API's series, and its request counters by status, made on first use:
+  // a call then updates them without building a label key. Bounded by the
+  // APIs and the status codes (100–599) seen.
+  const byApi = new Map<string, { latency: HistogramSeries; byStatus: Map<number, CounterSeries> }>();
   return {
     registry,
     onCall(call) {
-      let status = statusLabels.get(call.status);
-      if (status === undefined) statusLabels.set(call.status, (status = String(call.status)));
       const api = call.apiId || "none";
-      requests.inc({ api, status });
-      latency.observe(call.latencyMs / 1000, { api });
+      let series = byApi.get(api);
+      if (series === undefined) byApi.set(api, (series = { latency: latency.series({ api }), byStatus: new Map() }));
+      let counter = series.byStatus.get(call.status);
+      if (counter === undefined) series.byStatus.set(call.status, (counter = requests.series({ api, status: String(call.status) })));
+      counter.inc();
+      series.latency.observe(call.latencyMs / 1000);
       if (call.errorCode !== undefined) {
         if (call.errorCode.startsWith("BACKEND_")) backendErrors.inc({ api, code: call.errorCode });
         else refusals.inc({ code: call.errorCode });

@@ -9,6 +9,7 @@ import path from "node:path";
 import type { Catalog, Problem } from "../../gateway/src/model/catalog.ts";
 import { formatProblem, sortProblems } from "../../gateway/src/model/problems.ts";
 import { loadCatalog } from "../../gateway/src/model/loader.ts";
+import { readCatalogSnapshot, SNAPSHOT_ENV } from "../../gateway/src/server/catalog-snapshot.ts";
 
 /** Where the build reads content and themes and writes the portal, and for whom. */
 export interface PorticoPaths {
@@ -66,14 +67,18 @@ const MEMO = Symbol.for("portico.portal.catalog");
 type Holder = { [MEMO]?: Memo };
 
 /**
- * Loads the catalog of `paths` once. Warnings are returned for the caller to
- * print; errors reject with a ContentError.
+ * Loads the catalog of `paths` once (from the build's snapshot of it when
+ * `portico build` made one, see catalog-snapshot.ts). Warnings are returned
+ * for the caller to print; errors reject with a ContentError.
  */
 export function loadPortalCatalog(paths: PorticoPaths = porticoPaths()): Promise<{ catalog: Catalog; warnings: Problem[] }> {
   const holder = globalThis as Holder;
   const key = `${paths.contentDir}\0${paths.themesDir}`;
   if (holder[MEMO]?.key === key) return holder[MEMO].promise;
-  const promise = loadCatalog(paths.contentDir, { themesDir: paths.themesDir }).then((result) => {
+  const snapshotFile = process.env[SNAPSHOT_ENV];
+  const snapshot = snapshotFile ? readCatalogSnapshot(snapshotFile, paths.contentDir, paths.themesDir) : undefined;
+  const loading = snapshot ? Promise.resolve(snapshot) : loadCatalog(paths.contentDir, { themesDir: paths.themesDir });
+  const promise = loading.then((result) => {
     const errors = result.problems.filter((p) => p.severity === "error");
     if (errors.length > 0 || result.catalog === undefined) throw new ContentError(result.problems);
     return { catalog: result.catalog, warnings: result.problems };

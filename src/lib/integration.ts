@@ -163,7 +163,7 @@ export function portico(paths: PorticoPaths): AstroIntegration {
           logger.info(`copied the API reference bundle (${copied} files)`);
         }
         const search = await writeSearchIndex(outDir);
-        logger.info(`search index written (${search.pages} pages read)`);
+        logger.info(`search index written (${search.pages} pages indexed)`);
         if (!catalog) return;
         const hidden = hiddenAddresses(catalog, new Set(paths.audience));
         if (hidden.length === 0) return;

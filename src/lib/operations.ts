@@ -4,13 +4,13 @@
  * `…/schemas/<slug>`, and the operation list all of a version's operation
  * pages share (`…/operations.json`), so that no page repeats the navigation.
  */
-import type { Api, ApiVersion, Operation } from "../../gateway/src/model/catalog.ts";
+import type { Api, ApiVersion, Operation, OperationParameter } from "../../gateway/src/model/catalog.ts";
 import { apiHref, operationsByTag } from "./apis.ts";
 import { contentPath } from "./links.ts";
 import { renderInline } from "./markdown.ts";
 import { apiPaths, type ApiPageProps } from "./routes.ts";
-import type { SchemaHtmlContext } from "./schema-html.ts";
-import { componentSchemas } from "./schema-view.ts";
+import { rowsHtml, schemaHtml, type SchemaHtmlContext } from "./schema-html.ts";
+import { componentSchemas, RowBudget, SchemaExpander, type SchemaRow } from "./schema-view.ts";
 import type { Site } from "./site.ts";
 import { escapeHtml } from "./text.ts";
 
@@ -126,17 +126,28 @@ export async function schemaPaths(): Promise<Array<{ params: { api: string; vers
  * deprecated]` per operation. Fetched once per version and cached by the
  * browser, instead of a sidebar repeated in every page.
  */
-export function operationsNav(version: ApiVersion): { tags: Array<{ tag: string | null; operations: Array<[string, string, string, string, 0 | 1]> }> } {
-  return {
-    tags: operationsByTag(version).map((g) => ({
-      tag: g.tag,
-      operations: g.operations.map((op) => [op.method, op.path, op.summary || op.id, operationSlug(version, op), op.deprecated ? 1 : 0]),
-    })),
-  };
+export function operationsNav(version: ApiVersion): OperationsNav {
+  let nav = navs.get(version);
+  if (!nav) {
+    nav = {
+      tags: operationsByTag(version).map((g) => ({
+        tag: g.tag,
+        operations: g.operations.map((op) => [op.method, op.path, op.summary || op.id, operationSlug(version, op), op.deprecated ? 1 : 0]),
+      })),
+    };
+    navs.set(version, nav);
+  }
+  return nav;
 }
 
+interface OperationsNav {
+  tags: Array<{ tag: string | null; operations: Array<[string, string, string, string, 0 | 1]> }>;
+}
+
+const navs = new WeakMap<ApiVersion, OperationsNav>();
+
 /** What operation and schema pages need to print schemas: links to schema pages, descriptions as inline HTML. */
-export function schemaContext(site: Site, api: Api, urlVersion: ApiVersion | undefined, version: ApiVersion): SchemaHtmlContext {
+function schemaContext(site: Site, api: Api, urlVersion: ApiVersion | undefined, version: ApiVersion): SchemaHtmlContext {
   const from = contentPath(api.file);
   return {
     t: site.t,
@@ -147,6 +158,66 @@ export function schemaContext(site: Site, api: Api, urlVersion: ApiVersion | und
 
 /** Characters that make a description worth the markdown renderer; most are plain sentences. */
 const MARKDOWN_SYNTAX = /[`*_[<\n]/;
+
+/**
+ * The schemas of one page, printed within the page's row budget. The HTML
+ * of a schema is kept for the rest of the build: the same response or
+ * resource schema appears on many operation pages, and is printed again
+ * only when the page has less budget left than it took.
+ */
+export class PageSchemas {
+  private readonly ctx: SchemaHtmlContext;
+  private readonly budget = new RowBudget(PAGE_ROWS);
+  private readonly expander: SchemaExpander;
+  private readonly printed: Map<unknown, { html: string; rows: number }>;
+
+  constructor(site: Site, api: Api, urlVersion: ApiVersion | undefined, version: ApiVersion, depth: number) {
+    this.ctx = schemaContext(site, api, urlVersion, version);
+    this.expander = new SchemaExpander(version.document, { maxDepth: depth }, this.budget);
+    const scope = `${api.id}\0${version.id}\0${urlVersion?.id ?? ""}\0${depth}`;
+    let printed = PRINTED.get(scope);
+    if (!printed) PRINTED.set(scope, (printed = new Map()));
+    this.printed = printed;
+  }
+
+  /** A body, response or component schema. */
+  async schema(schema: unknown, description?: string): Promise<string> {
+    const key = printKey(schema);
+    const hit = key === undefined || description !== undefined ? undefined : this.printed.get(key);
+    if (hit && this.budget.limit - this.budget.used >= hit.rows) {
+      this.budget.used += hit.rows;
+      return hit.html;
+    }
+    const before = this.budget.used;
+    const root = this.expander.root(schema);
+    if (description !== undefined) root.description = description;
+    const html = await schemaHtml(this.ctx, root);
+    // Only a complete print is kept: one cut short by this page's budget would be wrong on another.
+    if (key !== undefined && description === undefined && !hasBudgetCut(root)) this.printed.set(key, { html, rows: this.budget.used - before });
+    return html;
+  }
+
+  /** Parameters, one row each. */
+  async parameters(params: OperationParameter[]): Promise<string> {
+    return rowsHtml(
+      this.ctx,
+      params.map((p) => this.expander.root(p.schema, { name: p.name, required: p.required, description: p.description })),
+    );
+  }
+}
+
+const PRINTED = new Map<string, Map<unknown, { html: string; rows: number }>>();
+
+/** A schema's identity for the print cache: the `$ref` it is, or the object itself. */
+function printKey(schema: unknown): unknown {
+  if (typeof schema !== "object" || schema === null) return undefined;
+  const ref = (schema as { $ref?: unknown }).$ref;
+  return typeof ref === "string" && Object.keys(schema).length === 1 ? `ref:${ref}` : schema;
+}
+
+function hasBudgetCut(row: SchemaRow): boolean {
+  return row.cut === "budget" || row.children.some(hasBudgetCut);
+}
 
 /** Rows an operation or schema page prints in all, and how deep: what keeps every page small whatever the definition. */
 export const PAGE_ROWS = 400;

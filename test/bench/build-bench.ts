@@ -61,7 +61,7 @@ export interface BuildResult {
   markdown: string;
 }
 
-async function writeContent(dir: string, operations: number, links: "group" | "all" = "group"): Promise<number> {
+export async function writeContent(dir: string, operations: number, links: "group" | "all" = "group"): Promise<number> {
   await mkdir(path.join(dir, "apis/big"), { recursive: true });
   await mkdir(path.join(dir, "products"), { recursive: true });
   const doc = JSON.stringify(generateOpenApi(operations, { links }));

@@ -11,14 +11,14 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdir, readFile, rename, rm, writeFile, mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServiceConfig } from "../config.ts";
-import { formatProblems } from "../model/validate.ts";
-import { loadCatalog } from "../model/loader.ts";
-import { planAudiences, type Audience } from "./audiences.ts";
+import type { Audience } from "./audiences.ts";
 import { acquireBuildLock } from "./build-lock.ts";
+import { SNAPSHOT_ENV, type ValidationOutcome } from "./catalog-snapshot.ts";
 
 /** The package root: where astro.config.mjs and src/ live. */
 export const PACKAGE_ROOT = path.resolve(fileURLToPath(new URL("../../..", import.meta.url)));
@@ -122,33 +122,39 @@ async function buildLocked(config: ServiceConfig, log: (line: string) => void, s
     return result;
   };
 
-  const loaded = await phase(1, 3, "validating content", () => loadCatalog(config.contentDir, { themesDir: config.themesDir }), "validate");
-  const errors = loaded.problems.filter((p) => p.severity === "error");
-  if (loaded.problems.length > 0) log(formatProblems(loaded.problems));
-  if (errors.length > 0 || !loaded.catalog) {
-    log(`build stopped: ${errors.length} error${errors.length === 1 ? "" : "s"} in the content`);
-    return { ok: false, skipped: false, ms: performance.now() - started };
+  const work = await mkdtemp(path.join(tmpdir(), "portico-build-"));
+  try {
+    const snapshot = path.join(work, "catalog.bin");
+    const validated = await phase(1, 3, "validating content", () => validateInChild(config, snapshot, log), "validate");
+    if (!validated) return { ok: false, skipped: false, ms: performance.now() - started };
+    if (validated.report !== "") log(validated.report);
+    if (!validated.ok) {
+      log(`build stopped: ${validated.errors} error${validated.errors === 1 ? "" : "s"} in the content`);
+      return { ok: false, skipped: false, ms: performance.now() - started };
+    }
+    const inputs = await inputsStamp(config);
+    const code = await phase(2, 3, "building the public portal with Astro", () => runAstroBuild(config, config.distDir, undefined, log, snapshot), "public");
+    if (code !== 0) {
+      log(`build failed: astro exited with ${code}`);
+      return { ok: false, skipped: false, ms: performance.now() - started };
+    }
+    const { plan } = validated;
+    if (plan.warning) log(`warning: ${plan.warning}`);
+    const restricted = restrictedDirOf(config.distDir);
+    const label =
+      plan.audiences.length === 0
+        ? "no restricted pages to build"
+        : `building restricted pages for ${plan.audiences.length} audience${plan.audiences.length === 1 ? "" : "s"} (${plan.audiences.map((a) => a.id).join(", ")})`;
+    const restrictedOk = await phase(3, 3, label, () => buildRestricted(config, restricted, plan.audiences, log, snapshot), "restricted");
+    if (!restrictedOk) {
+      log("build failed: a restricted tree did not build");
+      return { ok: false, skipped: false, ms: performance.now() - started };
+    }
+    await mkdir(config.distDir, { recursive: true });
+    await writeFile(path.join(config.distDir, STAMP_FILE), JSON.stringify({ inputs, builtAt: new Date().toISOString() }));
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
-  const inputs = await inputsStamp(config);
-  const code = await phase(2, 3, "building the public portal with Astro", () => runAstroBuild(config, config.distDir, undefined, log), "public");
-  if (code !== 0) {
-    log(`build failed: astro exited with ${code}`);
-    return { ok: false, skipped: false, ms: performance.now() - started };
-  }
-  const plan = planAudiences(loaded.catalog);
-  if (plan.warning) log(`warning: ${plan.warning}`);
-  const restricted = restrictedDirOf(config.distDir);
-  const label =
-    plan.audiences.length === 0
-      ? "no restricted pages to build"
-      : `building restricted pages for ${plan.audiences.length} audience${plan.audiences.length === 1 ? "" : "s"} (${plan.audiences.map((a) => a.id).join(", ")})`;
-  const restrictedOk = await phase(3, 3, label, () => buildRestricted(config, restricted, plan.audiences, log), "restricted");
-  if (!restrictedOk) {
-    log("build failed: a restricted tree did not build");
-    return { ok: false, skipped: false, ms: performance.now() - started };
-  }
-  await mkdir(config.distDir, { recursive: true });
-  await writeFile(path.join(config.distDir, STAMP_FILE), JSON.stringify({ inputs, builtAt: new Date().toISOString() }));
   const ms = performance.now() - started;
   log(`portal built in ${(ms / 1000).toFixed(1)} s (${timings.join(", ")}) → ${path.relative(process.cwd(), config.distDir) || config.distDir}`);
   return { ok: true, skipped: false, ms };
@@ -160,14 +166,14 @@ async function buildLocked(config: ServiceConfig, log: (line: string) => void, s
  * a half-built tree. Astro's output for an audience is printed only when it
  * fails.
  */
-async function buildRestricted(config: ServiceConfig, restricted: string, audiences: Audience[], log: (line: string) => void): Promise<boolean> {
+async function buildRestricted(config: ServiceConfig, restricted: string, audiences: Audience[], log: (line: string) => void, snapshot: string): Promise<boolean> {
   const next = `${restricted}.next`;
   await rm(next, { recursive: true, force: true });
   await mkdir(next, { recursive: true });
   for (const audience of audiences) {
     const t = performance.now();
     const lines: string[] = [];
-    const code = await runAstroBuild(config, path.join(next, audience.id), audience.groups, (line) => lines.push(line));
+    const code = await runAstroBuild(config, path.join(next, audience.id), audience.groups, (line) => lines.push(line), snapshot);
     if (code !== 0) {
       for (const line of lines) log(line);
       log(`  ${audience.id}: astro exited with ${code}`);
@@ -206,29 +212,52 @@ async function buildWorkDir(): Promise<string> {
   return dir;
 }
 
-/** One Astro build of the portal into `outDir` for `audience` (undefined: the public portal); resolves to its exit code. */
-export async function runAstroBuild(config: ServiceConfig, outDir: string, audience: string[] | undefined, log: (line: string) => void): Promise<number> {
+/**
+ * One Astro build of the portal into `outDir` for `audience` (undefined: the
+ * public portal), reading the catalog from `snapshot` when given (else
+ * loading the content itself); resolves to its exit code.
+ */
+export async function runAstroBuild(config: ServiceConfig, outDir: string, audience: string[] | undefined, log: (line: string) => void, snapshot?: string): Promise<number> {
   const cwd = await buildWorkDir();
   try {
-    return await spawnAstroBuild(config, outDir, audience, cwd, log);
+    const astro = path.join(PACKAGE_ROOT, "node_modules", "astro", "bin", "astro.mjs");
+    return await runNode([astro, "build", "--root", PACKAGE_ROOT], cwd, {
+      PORTICO_CONTENT: config.contentDir,
+      PORTICO_THEMES: config.themesDir,
+      PORTICO_DIST: outDir,
+      PORTICO_AUDIENCE: audience === undefined ? "" : audience.join(","),
+      [SNAPSHOT_ENV]: snapshot ?? "",
+      ASTRO_TELEMETRY_DISABLED: "1",
+    }, log);
   } finally {
     await rm(cwd, { recursive: true, force: true });
   }
 }
 
-function spawnAstroBuild(config: ServiceConfig, outDir: string, audience: string[] | undefined, cwd: string, log: (line: string) => void): Promise<number> {
+/**
+ * Validates the content in a child process (catalog-snapshot.ts), which
+ * writes the catalog to `snapshot` for the Astro builds; undefined when the
+ * child failed for another reason than the content (its output is logged).
+ */
+async function validateInChild(config: ServiceConfig, snapshot: string, log: (line: string) => void): Promise<ValidationOutcome | undefined> {
+  const script = fileURLToPath(new URL("./catalog-snapshot.ts", import.meta.url));
+  const lines: string[] = [];
+  const code = await runNode([script, config.contentDir, config.themesDir, snapshot], PACKAGE_ROOT, {}, (line) => lines.push(line));
+  try {
+    return JSON.parse(await readFile(`${snapshot}.json`, "utf8")) as ValidationOutcome;
+  } catch {
+    for (const line of lines) log(line);
+    log(`validation failed: the validating process exited with ${code}`);
+    return undefined;
+  }
+}
+
+/** Runs `node <args>` with the service's environment plus `env`, relaying its output line by line; resolves to its exit code. */
+function runNode(args: string[], cwd: string, env: Record<string, string>, log: (line: string) => void): Promise<number> {
   return new Promise((resolve, reject) => {
-    const astro = path.join(PACKAGE_ROOT, "node_modules", "astro", "bin", "astro.mjs");
-    const child = spawn(process.execPath, [astro, "build", "--root", PACKAGE_ROOT], {
+    const child = spawn(process.execPath, args, {
       cwd,
-      env: {
-        ...process.env,
-        PORTICO_CONTENT: config.contentDir,
-        PORTICO_THEMES: config.themesDir,
-        PORTICO_DIST: outDir,
-        PORTICO_AUDIENCE: audience === undefined ? "" : audience.join(","),
-        ASTRO_TELEMETRY_DISABLED: "1",
-      },
+      env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     // Astro writes a page's line and its timing in separate chunks: relay whole lines only.

@@ -7,7 +7,13 @@
  * is one scavenge, and scavenges were the largest single cost per call in
  * the profiles (see README, Findings).
  *
- *   node --max-semi-space-size=16 test/bench/alloc.ts [seconds]
+ *   node --max-semi-space-size=16 test/bench/alloc.ts [seconds] [rate]
+ *
+ * With a rate, the measured load is the open-loop generator (loadgen.ts) at
+ * that many calls per second instead of wrk at full speed: per-call
+ * allocation then compares across versions that run at different speeds
+ * (at full speed, a slower version serves fewer calls per wake-up and pays
+ * each wake-up's allocations over fewer calls).
  *
  * Runs the service in this process (role all, like `portico serve`), the
  * backend in a child process, wrk as the load; prints one line per path.
@@ -28,6 +34,7 @@ import { writeBenchContent } from "./portico.ts";
 import { portLine, run, start } from "./procs.ts";
 
 const seconds = Number(process.argv[2] ?? 5);
+const rate = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
 
 // Garbage collections, as the process sees them (count and pause time by kind).
 const gcs: PerformanceEntry[] = [];
@@ -77,7 +84,10 @@ try {
     await run("wrk", ["-t1", "-c64", "-d1s", ...headers, url], { cpus: load });
     const before = getHeapStatistics().total_allocated_bytes;
     gcs.length = 0;
-    const res = await run("wrk", ["-t1", "-c64", `-d${seconds}s`, ...headers, url], { cpus: load });
+    const res =
+      rate === undefined
+        ? await run("wrk", ["-t1", "-c64", `-d${seconds}s`, ...headers, url], { cpus: load })
+        : await openLoop(url, headers, rate, load);
     const allocated = getHeapStatistics().total_allocated_bytes - before;
     await new Promise((r) => setImmediate(r));
     const minor = gcs.filter((e) => gcKind(e) === "minor");
@@ -100,4 +110,18 @@ try {
 } finally {
   await backend.proc.stop();
   await rm(tmp, { recursive: true, force: true });
+}
+
+/** The open-loop generator at `rate` calls/s for `seconds`, its counts printed the way wrk prints them. */
+async function openLoop(url: string, headers: string[], rate: number, cpus: string | undefined): Promise<{ stdout: string }> {
+  const u = new URL(url);
+  const h: Record<string, string> = {};
+  for (let i = 1; i < headers.length; i += 2) {
+    const [name, ...value] = headers[i]!.split(": ");
+    h[name!] = value.join(": ");
+  }
+  const options = { mode: "open", host: u.hostname, port: Number(u.port), path: u.pathname, headers: h, connections: 32, rate, warmupS: 0, durationS: seconds };
+  const res = await run(process.execPath, [path.join(import.meta.dirname, "loadgen.ts"), JSON.stringify(options)], { cpus, timeoutMs: (seconds + 60) * 1000 });
+  const r = JSON.parse(res.stdout.trim().split("\n").pop()!) as { ok: number; non2xx: number };
+  return { stdout: `${r.ok + r.non2xx} requests in ${seconds}s\nNon-2xx or 3xx responses: ${r.non2xx}\n` };
 }

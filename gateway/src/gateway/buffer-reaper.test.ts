@@ -1,13 +1,21 @@
 import { getHeapStatistics } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { createBufferReaper } from "./buffer-reaper.ts";
+import { createBufferReaper, isLargeBody, LARGE_BODY_BYTES } from "./buffer-reaper.ts";
 
 const MB = 1024 * 1024;
 
 describe("buffer reaper", () => {
-  it("collects dead buffers once external memory grows past the threshold, and only while connections are open", async () => {
+  it("watches bodies of unknown size and from LARGE_BODY_BYTES on", () => {
+    expect(isLargeBody(undefined)).toBe(true);
+    expect(isLargeBody(String(LARGE_BODY_BYTES))).toBe(true);
+    expect(isLargeBody(String(LARGE_BODY_BYTES - 1))).toBe(false);
+    expect(isLargeBody("84")).toBe(false);
+    expect(isLargeBody("not a number")).toBe(true);
+  });
+
+  it("collects dead buffers once external memory grows past the threshold, and only while a large body is in flight", async () => {
     const reaper = createBufferReaper({ thresholdBytes: 8 * MB, intervalMs: 5 });
-    // No connection: nothing watched, whatever is allocated.
+    // No large body: nothing watched, whatever is allocated.
     for (let i = 0; i < 256; i++) new Uint8Array(64 * 1024).fill(1);
     await new Promise((r) => setTimeout(r, 30));
     expect(reaper.collections).toBe(0);

@@ -7,11 +7,12 @@
  * allocation, which relaying a large body barely does: with a young
  * generation of several MiB, a 100 MB download left up to ~65 MB of dead
  * buffers behind (V8 collects for external memory only past about 64 MB).
- * So while the gateway has connections, this looks at V8's external memory
- * every `intervalMs` and, when it has grown by `thresholdBytes` since the
- * last look that found it lower, runs a young-generation collection, which
- * frees them (about a millisecond, once per `thresholdBytes` relayed; calls
- * with small bodies never reach it between V8's own collections).
+ * So while a large body is in flight (proxy.ts and the upgrade path say
+ * when), this looks at V8's external memory every `intervalMs` and, when it
+ * has grown by `thresholdBytes` since the last look that found it lower,
+ * runs a young-generation collection, which frees them (about a
+ * millisecond, once per `thresholdBytes` relayed). Calls with small bodies
+ * never start it: it costs them nothing.
  *
  * That keeps a large body's memory bounded whatever the young generation's
  * size, so the service can run with a semi-space sized for throughput
@@ -26,7 +27,7 @@ export interface BufferReaperOptions {
   intervalMs: number;
 }
 
-export const DEFAULT_REAPER: BufferReaperOptions = { thresholdBytes: 16 * 1024 * 1024, intervalMs: 25 };
+export const DEFAULT_REAPER: BufferReaperOptions = { thresholdBytes: 8 * 1024 * 1024, intervalMs: 25 };
 
 type Gc = (options: { type: "minor" | "major"; execution: "sync" | "async" }) => void;
 
@@ -53,7 +54,7 @@ function gcOf(): Gc | null {
 }
 
 export interface BufferReaper {
-  /** A connection opened: watch while any is open. */
+  /** A large body started: watch while any is in flight. */
   opened(): void;
   closed(): void;
   /** Collections this reaper triggered. */
@@ -93,4 +94,17 @@ export function createBufferReaper(options: BufferReaperOptions = DEFAULT_REAPER
       return collections;
     },
   };
+}
+
+/** Bodies from this size on (or of unknown size) are watched. */
+export const LARGE_BODY_BYTES = 1024 * 1024;
+
+/** The process's reaper: collections are process-wide, so one watches every gateway in the process. */
+export const largeBodies: BufferReaper = createBufferReaper();
+
+/** Whether a body announced with these headers is large enough to watch: no Content-Length (chunked, or until close) or at least LARGE_BODY_BYTES. */
+export function isLargeBody(contentLength: string | string[] | undefined): boolean {
+  if (contentLength === undefined) return true;
+  const n = Number(Array.isArray(contentLength) ? contentLength[0] : contentLength);
+  return !(n < LARGE_BODY_BYTES);
 }

@@ -20,6 +20,7 @@ import { POLICY_DEFINITIONS } from "../policies/index.ts";
 import type { PolicyEnv, PolicyStats } from "../policies/types.ts";
 import { requestIdFrom } from "../server/request-id.ts";
 import { classifyOutcome, type CallRecord, type UsageSink } from "../usage/event.ts";
+import { largeBodies } from "./buffer-reaper.ts";
 import { compileIpMatcher, type IpMatcher } from "./ip-match.ts";
 import type { KeyCache, KeyEntry } from "./key-cache.ts";
 import { runPipeline, runSteps, type RunContext } from "./pipeline.ts";
@@ -351,6 +352,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           socket.write(head101 + `x-request-id: ${requestId}\r\n\r\n`);
           if (head.length > 0) upstream.write(head);
           upstream.on("error", () => socket.destroy());
+          // An upgraded connection can relay any amount of data.
+          largeBodies.opened();
+          socket.once("close", largeBodies.closed);
           socket.on("close", () => upstream.destroy());
           upstream.on("close", () => socket.destroy());
           upstream.pipe(socket);

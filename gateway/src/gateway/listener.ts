@@ -8,7 +8,6 @@ import type { Duplex } from "node:stream";
 import { ErrorCode, errorBody } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { newRequestId } from "../server/request-id.ts";
-import { createBufferReaper } from "./buffer-reaper.ts";
 import type { Gateway } from "./gateway.ts";
 
 export interface ListenerLimits {
@@ -48,11 +47,6 @@ export function createGatewayServer(gateway: Gateway, logger: Logger, limits: Pa
     gateway.handle,
   );
   server.on("upgrade", gateway.handleUpgrade);
-  const reaper = createBufferReaper();
-  server.on("connection", (socket: Duplex) => {
-    reaper.opened();
-    socket.once("close", reaper.closed);
-  });
   server.timeout = l.idleTimeoutMs;
   server.on("timeout", (socket: Duplex) => socket.destroy());
 

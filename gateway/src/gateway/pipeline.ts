@@ -18,6 +18,7 @@ import type { Pipeline } from "../policies/compile.ts";
 import type { Exchange } from "../policies/exchange.ts";
 import { CelLastError } from "../policies/expressions.ts";
 import type { Answer, MaybePromise, PolicyFailure, Step, StepResult, Stop } from "../policies/types.ts";
+import { largeBodies } from "./buffer-reaper.ts";
 import { forward, forwardBuffered, type BackendPools, type ResponseHead } from "./proxy.ts";
 
 /** Backend answers bigger than this skip outbound body policies and stream as they are. */
@@ -220,6 +221,8 @@ class Run {
           const out = [...outcome.headers, ...(ex.answerHeaders ?? []), "x-request-id", ex.requestId];
           this.res.writeHead(outcome.status, out);
           for (const chunk of outcome.head) this.res.write(chunk);
+          largeBodies.opened();
+          this.res.once("close", largeBodies.closed);
           outcome.rest.pipe(this.res);
           outcome.rest.once("error", () => this.res.destroy());
           return;

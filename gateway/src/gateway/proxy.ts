@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Writable, type Readable } from "node:stream";
 import { Pool } from "undici";
+import { isLargeBody, largeBodies } from "./buffer-reaper.ts";
 
 export interface PoolSettings {
   /** Maximum sockets per backend origin. */
@@ -142,6 +143,10 @@ function discard(): Writable {
 export function forward(pool: Pool, request: ForwardRequest, res: ServerResponse): Promise<ForwardOutcome> {
   const started = performance.now();
   let backendMs = -1;
+  // A large body either way: have its dead socket buffers collected while it streams.
+  const body = request.body;
+  let large = body !== null && !Buffer.isBuffer(body) && isLargeBody(body.headers["content-length"]);
+  if (large) largeBodies.opened();
   return pool
     .stream(
       {
@@ -156,6 +161,10 @@ export function forward(pool: Pool, request: ForwardRequest, res: ServerResponse
       },
       ({ statusCode, headers }) => {
         backendMs = performance.now() - started;
+        if (!large && isLargeBody(headers["content-length"])) {
+          large = true;
+          largeBodies.opened();
+        }
         const out = cleanResponseHeaders(headers, request.responseHeaders);
         let status = statusCode;
         if (request.onHead !== undefined) {
@@ -173,8 +182,12 @@ export function forward(pool: Pool, request: ForwardRequest, res: ServerResponse
       },
     )
     .then(
-      (): ForwardOutcome => ({ kind: "ok", status: res.headersSent ? res.statusCode : 0, backendMs }),
+      (): ForwardOutcome => {
+        if (large) largeBodies.closed();
+        return { kind: "ok", status: res.headersSent ? res.statusCode : 0, backendMs };
+      },
       (err: Error & { code?: string }): ForwardOutcome => {
+        if (large) largeBodies.closed();
         const elapsed = backendMs >= 0 ? backendMs : performance.now() - started;
         const code = err.code ?? "";
         // The caller went away (its socket closed before we finished).

@@ -16,6 +16,7 @@ import {
   versionSelector,
 } from "./apis.ts";
 import { flattenDocs } from "./docs-nav.ts";
+import { operationHref } from "./operations.ts";
 import { limitText } from "./format.ts";
 import { allPolicyDocs, EXPRESSIONS_SLUG, POLICY_BASE, policySlug } from "./policy-docs.ts";
 import { productLimits } from "./limits.ts";
@@ -141,8 +142,11 @@ export function sitePages(site: Site): string[] {
   const { view } = site;
   const pages = ["/", "/apis"];
   for (const api of view.apis) {
-    pages.push(apiHref(api), referenceHref(api));
-    if (isVersioned(api)) for (const v of api.versions) if (v.id !== "") pages.push(apiHref(api, v), referenceHref(api, v));
+    const current = defaultVersion(api);
+    pages.push(apiHref(api), referenceHref(api), ...current.operations.map((op) => operationHref(api, undefined, current, op)));
+    if (isVersioned(api)) {
+      for (const v of api.versions) if (v.id !== "") pages.push(apiHref(api, v), referenceHref(api, v), ...v.operations.map((op) => operationHref(api, v, v, op)));
+    }
   }
   if (view.products.length > 0) pages.push("/products", ...view.products.map((p) => `/products/${p.id}`));
   if (view.docs.length > 0) pages.push("/docs", ...flattenDocs(site.docs).map((p) => `/docs/${p.slug}`));

@@ -229,3 +229,24 @@ export function exampleText(example: unknown, max = 6000): { text: string; cut: 
   const text = typeof example === "string" ? example : JSON.stringify(example, null, 2) ?? String(example);
   return text.length <= max ? { text, cut: false } : { text: text.slice(0, text.lastIndexOf("\n", max) > 0 ? text.lastIndexOf("\n", max) : max) + "\n…", cut: true };
 }
+
+const BADGE_METHODS = new Set(["get", "post", "put", "patch", "delete"]);
+
+/**
+ * An API page's list of operations, as one string: the list of a large API
+ * has thousands of entries, and the markup of a component per entry (scoped
+ * style attributes on every element) would double the page.
+ */
+export function operationListHtml(operations: Operation[], href: (op: Operation) => string, deprecatedLabel: string): string {
+  const items = operations.map((op) => {
+    const m = op.method.toLowerCase();
+    const short = m === "delete" ? "DEL" : m === "options" ? "OPT" : m.toUpperCase();
+    const method =
+      short === m.toUpperCase()
+        ? `<span class="op-method op-method-${BADGE_METHODS.has(m) ? m : "other"}">${short}</span>`
+        : `<span class="op-method op-method-${BADGE_METHODS.has(m) ? m : "other"}"><span aria-hidden="true">${short}</span><span class="sr-only">${m.toUpperCase()}</span></span>`;
+    const deprecated = op.deprecated ? `<span class="badge badge-warning">${escapeHtml(deprecatedLabel)}</span>` : "";
+    return `<li><a class="op-item" href="${escapeHtml(href(op))}">${method}<code>${escapeHtml(op.path)}</code><span class="op-item-summary">${escapeHtml(op.summary || op.id)}</span>${deprecated}</a></li>`;
+  });
+  return `<ul class="op-list">${items.join("")}</ul>`;
+}

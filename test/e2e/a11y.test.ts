@@ -52,7 +52,7 @@ describe("docs pages in Chromium", () => {
 });
 
 describe("accessibility (axe-core, serious and critical)", () => {
-  const PAGES = ["/", "/apis", "/apis/weather", "/products/basic", "/docs/getting-started", "/signin", "/signup", "/apis/weather/reference"];
+  const PAGES = ["/", "/apis", "/apis/weather", "/apis/weather/operations/getForecast", "/apis/weather/schemas/Forecast", "/products/basic", "/docs/getting-started", "/signin", "/signup", "/apis/weather/reference"];
   for (const scheme of ["light", "dark"] as const) {
     it(`has no serious or critical violations in the ${scheme} scheme`, async () => {
       const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });

@@ -139,6 +139,56 @@ describe("portal build: guest pages", () => {
   });
 });
 
+describe("portal build: a page per operation", () => {
+  it("builds a page for every operation of every guest API version, linked from the API page", async () => {
+    for (const api of Object.values(catalog.apis).filter((a) => canSeeApi(a, GUEST_GROUPS))) {
+      const current = api.versions.find((v) => v.id === (api.versioning?.default ?? api.versions.at(-1)!.id)) ?? api.versions.at(-1)!;
+      const overview = await read(`apis/${api.id}/index.html`);
+      for (const op of current.operations) {
+        expect(existsSync(path.join(dist, `apis/${api.id}/operations/${op.id}/index.html`)), `${api.id} ${op.id}`).toBe(true);
+        expect(overview).toContain(`href="/apis/${api.id}/operations/${op.id}"`);
+      }
+      if (api.versions.length > 1) {
+        for (const v of api.versions) for (const op of v.operations) expect(existsSync(path.join(dist, `apis/${api.id}/${v.id}/operations/${op.id}/index.html`)), `${v.id} ${op.id}`).toBe(true);
+      }
+    }
+  });
+
+  it("prints the operation: method, path, parameters with their constraints, body and responses", async () => {
+    const page = await read("apis/weather/operations/getForecast/index.html");
+    expect(page).toContain("<title>Get the daily forecast for a city · DroneFly Weather API v2");
+    expect(page).toMatch(/<code class="op-path"[^>]*>\/forecast<\/code>/);
+    expect(page).toContain('<code class="sr-name">city</code><span class="sr-type">string</span><span class="sr-req">required</span>');
+    expect(page).toContain("<span>default: 5</span><span>min: 1</span><span>max: 10</span>");
+    expect([...page.matchAll(/<span class="op-status">(\d+)<\/span>/g)].map((m) => m[1])).toEqual(["200", "400", "401", "403", "429"]);
+    // The response schema links to the component's own page.
+    expect(page).toContain('<a class="sr-ref" href="/apis/weather/schemas/Forecast">Forecast</a>');
+    expect(page).toContain('href="/apis/weather/reference#');
+    const echo = await read("apis/status/operations/echoPost/index.html");
+    expect(echo).toMatch(/Request body/);
+  });
+
+  it("shares the operation list as one file per version instead of repeating it in every page", async () => {
+    const nav = JSON.parse(await read("apis/weather/operations.json")) as { tags: Array<{ tag: string | null; operations: unknown[][] }> };
+    expect(nav.tags.map((t) => t.tag)).toEqual(["Forecasts", "Alerts"]);
+    expect(nav.tags[0]!.operations[0]).toEqual(["get", "/forecast", "Get the daily forecast for a city", "getForecast", 0]);
+    const page = await read("apis/weather/operations/getForecast/index.html");
+    expect(page).toContain('data-op-nav="/apis/weather/operations.json"');
+    // Operations other than the previous and next are not in the page, only in the shared list.
+    expect(page).not.toContain("List weather alerts");
+    expect(gzipSync(page).length).toBeLessThan(30 * 1024);
+  });
+
+  it("builds a page per component schema, and the sitemap lists the operation pages", async () => {
+    const schema = await read("apis/weather/schemas/Forecast/index.html");
+    expect(schema).toContain('<h1 class="page-title"');
+    expect(schema).toMatch(/<code class="sr-name">days<\/code><span class="sr-type">array of <a class="sr-ref" href="\/apis\/weather\/schemas\/ForecastDay">ForecastDay<\/a><\/span>/);
+    const xml = await read("sitemap.xml");
+    expect(xml).toContain("/apis/weather/operations/getForecast</loc>");
+    expect(xml).toContain("/apis/weather/v1/operations/getForecast</loc>");
+  });
+});
+
 describe("portal build: hidden means hidden", () => {
   it("never mentions the Fleet API or the Partner product in any file, JS and JSON included", async () => {
     const leaks: string[] = [];

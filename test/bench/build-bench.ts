@@ -39,8 +39,12 @@ export interface BuildSize {
   htmlPages: number;
   largestPage: { page: string; bytes: number };
   largestFile: { file: string; bytes: number };
-  /** Pages whose path names an operation (a page per operation). */
+  /** Pages of one operation each (`/apis/big/operations/<slug>/`). */
   operationPages: number;
+  /** Pages of one component schema each (`/apis/big/schemas/<name>/`). */
+  schemaPages: number;
+  /** Sizes of the operation pages: median and largest, HTML and gzipped. */
+  operationPageSizes: { medianBytes: number; maxBytes: number; medianGzipBytes: number; maxGzipBytes: number; largest: string } | null;
   pages: PageWeight[];
   /** The definition the reference page fetches. */
   definitionServed: { file: string; bytes: number; gzipBytes: number } | null;
@@ -113,6 +117,21 @@ async function pageWeight(dist: string, page: string): Promise<PageWeight> {
   return { page: "/" + path.relative(dist, path.join(dist, page)), htmlBytes: buf.length, htmlGzipBytes: gzipSync(buf).length, jsFiles: seen.size, jsBytes: bytes, jsGzipBytes: gz };
 }
 
+/** Median and largest size of pages, HTML and gzipped; `largest` is the page with the largest gzipped size. */
+async function pageSizes(dist: string, pages: Array<{ file: string; bytes: number }>): Promise<BuildSize["operationPageSizes"]> {
+  if (pages.length === 0) return null;
+  const sized = await Promise.all(pages.map(async (p) => ({ file: p.file, bytes: p.bytes, gzip: gzipSync(await readFile(path.join(dist, p.file))).length })));
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const largest = sized.reduce((a, b) => (b.gzip > a.gzip ? b : a));
+  return {
+    medianBytes: median(sized.map((p) => p.bytes)),
+    maxBytes: Math.max(...sized.map((p) => p.bytes)),
+    medianGzipBytes: median(sized.map((p) => p.gzip)),
+    maxGzipBytes: largest.gzip,
+    largest: largest.file,
+  };
+}
+
 async function buildOne(operations: number, log: (l: string) => void): Promise<BuildSize> {
   const tmp = await mkdtemp(path.join(tmpdir(), `portico-build-${operations}-`));
   try {
@@ -138,16 +157,20 @@ async function buildOne(operations: number, log: (l: string) => void): Promise<B
     const maxKb = Number(/MAXRSS_KB=(\d+)/.exec(out)?.[1] ?? NaN);
     if (code !== 0) {
       log(`  ${operations} operations: build failed (exit ${code})\n${out.split("\n").slice(-30).join("\n")}`);
-      return { operations, definitionBytes, ok: false, wallS, peakTreeRssMB: peak / 1e6, peakProcessRssMB: maxKb / 1024, htmlPages: 0, largestPage: { page: "", bytes: 0 }, largestFile: { file: "", bytes: 0 }, operationPages: 0, pages: [], definitionServed: null, phases };
+      return { operations, definitionBytes, ok: false, wallS, peakTreeRssMB: peak / 1e6, peakProcessRssMB: maxKb / 1024, htmlPages: 0, largestPage: { page: "", bytes: 0 }, largestFile: { file: "", bytes: 0 }, operationPages: 0, schemaPages: 0, operationPageSizes: null, pages: [], definitionServed: null, phases };
     }
     const all = await files(dist);
     const sized = await Promise.all(all.map(async (f) => ({ file: "/" + path.relative(dist, f), bytes: (await stat(f)).size })));
     const html = sized.filter((f) => f.file.endsWith(".html"));
     const largestPage = html.reduce((a, b) => (b.bytes > a.bytes ? b : a), { file: "", bytes: 0 });
     const largestFile = sized.reduce((a, b) => (b.bytes > a.bytes ? b : a), { file: "", bytes: 0 });
-    const operationPages = html.filter((f) => /\/apis\/big\/.*(operation|operations|op)\//.test(f.file) || /\/apis\/big\/[^/]+\/[^/]+\/index\.html$/.test(f.file)).length;
+    const operationFiles = html.filter((f) => /^\/apis\/big\/operations\/[^/]+\/index\.html$/.test(f.file));
+    const operationPages = operationFiles.length;
+    const schemaPages = html.filter((f) => /^\/apis\/big\/schemas\/[^/]+\/index\.html$/.test(f.file)).length;
+    const operationPageSizes = await pageSizes(dist, operationFiles);
     const pages: PageWeight[] = [];
-    for (const p of ["apis/big/index.html", "apis/big/reference/index.html", "docs/index.html", "index.html"]) {
+    const sample = operationPageSizes ? [operationPageSizes.largest.slice(1)] : [];
+    for (const p of ["apis/big/index.html", ...sample, "apis/big/reference/index.html", "docs/index.html", "index.html"]) {
       try {
         pages.push(await pageWeight(dist, p));
       } catch {
@@ -167,6 +190,8 @@ async function buildOne(operations: number, log: (l: string) => void): Promise<B
       largestPage: { page: largestPage.file, bytes: largestPage.bytes },
       largestFile,
       operationPages,
+      schemaPages,
+      operationPageSizes,
       pages,
       definitionServed,
       phases,
@@ -179,6 +204,21 @@ async function buildOne(operations: number, log: (l: string) => void): Promise<B
 }
 
 const kb = (n: number) => `${(n / 1024).toLocaleString("en-US", { maximumFractionDigits: 1 })} KB`;
+
+/** DESIGN §9's build targets, judged on the 1,200-operation build (page bounds on every size). */
+function buildTargets(ok: BuildSize[]): string[] {
+  const at1200 = ok.find((s) => s.operations === 1200);
+  const largest = ok.reduce<BuildSize | undefined>((a, b) => (a === undefined || b.largestPage.bytes > a.largestPage.bytes ? b : a), undefined);
+  const opMax = ok.reduce((m, s) => Math.max(m, s.operationPageSizes?.maxGzipBytes ?? 0), 0);
+  const row = (target: string, goal: string, measured: string, met: boolean | undefined) => `| ${target} | ${goal} | ${measured} | ${met === undefined ? "n/a" : met ? "yes" : "**no**"} |`;
+  const lines = ["Targets (DESIGN §9):", "", "| target | goal | measured | met |", "|---|---|---:|:---:|"];
+  lines.push(row("a page per operation (1,200 operations)", "yes", at1200 ? `${at1200.operationPages.toLocaleString("en-US")} pages` : "not built", at1200 ? at1200.operationPages >= 1200 : undefined));
+  lines.push(row("build time at 1,200 operations", "< 20 s", at1200 ? `${at1200.wallS.toFixed(1)} s` : "not built", at1200 ? at1200.wallS < 20 : undefined));
+  lines.push(row("peak memory at 1,200 operations (process tree)", "< 800 MB", at1200 ? `${at1200.peakTreeRssMB.toFixed(0)} MB` : "not built", at1200 ? at1200.peakTreeRssMB < 800 : undefined));
+  lines.push(row("largest page, every size", "≤ 1 MB", largest ? `${kb(largest.largestPage.bytes)} (${largest.operations} operations, ${largest.largestPage.page})` : "–", largest ? largest.largestPage.bytes <= 1024 * 1024 : undefined));
+  lines.push(row("operation page, gzipped HTML, every size", "< 30 KB", opMax > 0 ? kb(opMax) : "–", opMax > 0 ? opMax < 30 * 1024 : undefined));
+  return lines;
+}
 
 /** Validates (does not build) a definition whose `related` references form one cycle through every resource. */
 async function probeCrossLinked(operations: number): Promise<LinkProbe> {
@@ -236,7 +276,14 @@ export async function runBuildBench(o: { sizes: number[]; log: (l: string) => vo
     lines.push("|---|---:|---:|---:|---:|---:|");
     for (const p of last.pages) lines.push(`| ${p.page} | ${kb(p.htmlBytes)} | ${kb(p.htmlGzipBytes)} | ${p.jsFiles} | ${kb(p.jsBytes)} | ${kb(p.jsGzipBytes)} |`);
     lines.push("");
-    lines.push(`Pages per operation: ${last.operationPages === 0 ? "**none** — the portal renders one overview page per API version (every operation listed, with anchors) and one reference page that loads Scalar, which fetches the whole definition and renders every operation in the browser" : String(last.operationPages)}. Largest file in the output: ${last.largestFile.file} (${kb(last.largestFile.bytes)}).`);
+    const op = last.operationPageSizes;
+    lines.push(
+      last.operationPages === 0
+        ? `Pages per operation: **none**. Largest file in the output: ${last.largestFile.file} (${kb(last.largestFile.bytes)}).`
+        : `A page per operation: ${last.operationPages.toLocaleString("en-US")} operation pages and ${last.schemaPages.toLocaleString("en-US")} component-schema pages; ` +
+            `an operation page is ${kb(op!.medianBytes)} of HTML (${kb(op!.medianGzipBytes)} gzipped) at the median and at most ${kb(op!.maxBytes)} (${kb(op!.maxGzipBytes)} gzipped, ${op!.largest}); ` +
+            `the operation list they share is one file per API version (/apis/big/operations.json), not repeated in each page. Largest file in the output: ${last.largestFile.file} (${kb(last.largestFile.bytes)}).`,
+    );
   }
   if (ok.length >= 2) {
     // Linearity: least squares of wall time on operations.
@@ -250,6 +297,7 @@ export async function runBuildBench(o: { sizes: number[]; log: (l: string) => vo
     const sst = ys.reduce((a, y) => a + (y - my) ** 2, 0);
     lines.push(`Wall time ≈ ${intercept.toFixed(1)} s + ${(slope * 1000).toFixed(2)} s per 1,000 operations (least squares, R² = ${sst === 0 ? "n/a" : (1 - ssr / sst).toFixed(3)}).`);
   }
+  lines.push("", ...buildTargets(ok));
   lines.push("");
   lines.push("The same definitions with each resource's `related` field pointing at the next resource overall (one reference cycle through every resource, as in Stripe's definition) instead of within its group of 10, checked with `portico validate`:");
   lines.push("");

@@ -34,6 +34,11 @@ export interface Lease {
   release(): void;
 }
 
+/** One consume of a batch (`consumeMany`): the arguments of consumeSliding or consumeFixed. */
+export type CounterOp =
+  | { kind: "sliding"; key: string; cost: number; limit: number; windowMs: number; now: number }
+  | { kind: "fixed"; key: string; cost: number; limit: number; windowStart: number; windowMs: number; now: number };
+
 export interface CachedResponse {
   status: number;
   headers: Array<[string, string]>;
@@ -62,6 +67,16 @@ export interface CounterStore {
    * `windowMs`: allows and adds `cost` when the total stays within `limit`.
    */
   consumeFixed(key: string, cost: number, limit: number, windowStart: number, windowMs: number, now: number): MaybePromise<WindowDecision>;
+
+  /**
+   * Runs `ops` in order as one operation, deciding each exactly as
+   * consumeSliding or consumeFixed would, and stops at the first refusal:
+   * the decisions of every op, or of the ops up to and including the one
+   * refused (the later ones are neither decided nor counted). A call's
+   * consecutive limits go through here, so Redis answers them in one round
+   * trip.
+   */
+  consumeMany(ops: readonly CounterOp[]): MaybePromise<WindowDecision[]>;
 
   /** Decides like consumeFixed but adds nothing (quotas counted after the answer: bytes, conditional calls). */
   peekFixed(key: string, cost: number, limit: number, windowStart: number, windowMs: number, now: number): MaybePromise<WindowDecision>;

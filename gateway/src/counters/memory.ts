@@ -10,7 +10,7 @@
  * Memory is bounded: entries expire with their window and a periodic sweep
  * drops them; beyond `maxKeys` the least recently used keys go first.
  */
-import type { CachedResponse, CounterStore, Lease, WindowDecision } from "./counter-store.ts";
+import type { CachedResponse, CounterOp, CounterStore, Lease, WindowDecision } from "./counter-store.ts";
 
 const EXACT_LIMIT = 10_000;
 
@@ -115,6 +115,16 @@ export class MemoryCounterStore implements CounterStore {
     }
     entry.total += cost;
     return { allowed: true, count: entry.total, limit, remaining: limit - entry.total, retryAfterMs: 0, resetMs };
+  }
+
+  consumeMany(ops: readonly CounterOp[]): WindowDecision[] {
+    const out: WindowDecision[] = [];
+    for (const op of ops) {
+      const d = op.kind === "sliding" ? this.consumeSliding(op.key, op.cost, op.limit, op.windowMs, op.now) : this.consumeFixed(op.key, op.cost, op.limit, op.windowStart, op.windowMs, op.now);
+      out.push(d);
+      if (!d.allowed) break;
+    }
+    return out;
   }
 
   addFixed(key: string, amount: number, windowStart: number, windowMs: number): number {

@@ -7,7 +7,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../log.ts";
-import { StoreUnavailableError } from "./counter-store.ts";
+import { startPolicyGateway } from "../policies/testing.ts";
+import { StoreUnavailableError, type CounterOp } from "./counter-store.ts";
+import { MemoryCounterStore } from "./memory.ts";
 import { RedisCounterStore } from "./redis.ts";
 
 const REDIS_URL = process.env.PORTICO_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -158,5 +160,62 @@ describe("RedisCounterStore: peeking decides without counting", () => {
     expect(await s.peekFixed("pq", 1, 1, start, day, start + 5)).toMatchObject({ allowed: true, count: 0 });
     await s.consumeFixed("pq", 1, 1, start, day, start + 6);
     expect(await s.peekFixed("pq", 1, 1, start, day, start + 7)).toMatchObject({ allowed: false, count: 1, retryAfterMs: day - 7 });
+  });
+});
+
+describe("RedisCounterStore: several limits in one round trip", () => {
+  it("decides consumeMany's ops in order like the memory store, stopping at the first refusal without counting the rest", async () => {
+    const s = store();
+    await s.ready();
+    const memory = new MemoryCounterStore();
+    const day = 86_400_000;
+    const start = Math.floor(Date.now() / day) * day;
+    const t = start + 1_000;
+    // A rate limit of 3, a quota of 2, a large rate limit (estimated): the quota refuses the third call.
+    const ops = (now: number): CounterOp[] => [
+      { kind: "sliding", key: "many:rl", cost: 1, limit: 3, windowMs: 60_000, now },
+      { kind: "fixed", key: "many:q", cost: 1, limit: 2, windowStart: start, windowMs: day, now },
+      { kind: "sliding", key: "many:big", cost: 1, limit: 20_000, windowMs: 60_000, now },
+    ];
+    for (let i = 0; i < 4; i++) {
+      const [fromRedis, fromMemory] = [await s.consumeMany(ops(t + i)), memory.consumeMany(ops(t + i))];
+      expect(fromRedis).toEqual(fromMemory);
+    }
+    const third = memory.consumeMany(ops(t + 10));
+    expect(third.map((d) => d.allowed)).toEqual([false]);
+    // Calls 1 and 2 passed everything; calls 3 and 4 were counted by the first limit only, then refused by the quota.
+    expect(await s.peekSliding("many:big", 1, 20_000, 60_000, t + 10)).toMatchObject({ count: 3 });
+    expect(await s.peekFixed("many:q", 1, 2, start, day, t + 10)).toMatchObject({ count: 2, allowed: false });
+    expect((await s.consumeMany(ops(t + 10))).map((d) => d.allowed)).toEqual([false]);
+    await memory.close();
+  });
+
+  it("sends one script for a call's rate limit and quota through the gateway, and refuses exactly as the policies do alone", async () => {
+    const s = store();
+    await s.ready();
+    const monitor = s.client.duplicate();
+    const scripts: string[] = [];
+    await monitor.monitor().then((m) => {
+      m.on("monitor", (_time: string, args: string[]) => {
+        if ((args[0] === "evalsha" || args[0] === "eval") && args.some((a) => a.startsWith(prefix))) scripts.push(args.slice(3).join(" "));
+      });
+      return new Promise((r) => setTimeout(r, 50));
+    });
+    const gw = await startPolicyGateway({
+      counters: s,
+      realTime: true,
+      product: { inbound: [{ "rate-limit": { calls: 100, renewalPeriod: 60 } }, { quota: { calls: 2, renewalPeriod: 86_400 } }] },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await gw.call("/shop/items")).status);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(statuses).toEqual([200, 200, 403]);
+      expect(scripts).toHaveLength(3);
+      expect(gw.backend.hits).toBe(2);
+    } finally {
+      await gw.close();
+      monitor.disconnect();
+    }
   });
 });

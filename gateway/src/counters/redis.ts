@@ -20,87 +20,112 @@
  */
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "../log.ts";
-import { StoreUnavailableError, type CachedResponse, type CounterStore, type Lease, type WindowDecision } from "./counter-store.ts";
+import { StoreUnavailableError, type CachedResponse, type CounterOp, type CounterStore, type Lease, type WindowDecision } from "./counter-store.ts";
 
-/** Sliding log: a sorted set of hit times. Returns {allowed, count, retryAfterMs, resetMs}. */
-const SLIDING_LOG = `
-local key = KEYS[1]
-local cost = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local window = tonumber(ARGV[3])
-local now = tonumber(ARGV[4])
-local seq = ARGV[5]
-local peek = ARGV[6] == '1'
-redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-local count = redis.call('ZCARD', key)
-if count + cost > limit then
-  local retry = window
-  if cost <= limit then
-    local idx = count + cost - limit - 1
-    local hit = redis.call('ZRANGE', key, idx, idx, 'WITHSCORES')
-    if hit[2] then retry = tonumber(hit[2]) + window - now end
-    if retry < 1 then retry = 1 end
+/**
+ * The decisions as Lua functions, shared by the one-decision scripts and by
+ * MANY, which runs several in one script (one round trip per call).
+ *
+ * sliding_log: a sorted set of hit times. Returns {allowed, count, retryAfterMs, resetMs}.
+ * sliding_pair: two fixed windows weighted by overlap, for limits too large to log every hit; same result.
+ * fixed: a counter that expires at the window's end. Returns {allowed, total}.
+ */
+const DECISIONS = `
+local function sliding_log(key, cost, limit, window, now, seq, peek)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local count = redis.call('ZCARD', key)
+  if count + cost > limit then
+    local retry = window
+    if cost <= limit then
+      local idx = count + cost - limit - 1
+      local hit = redis.call('ZRANGE', key, idx, idx, 'WITHSCORES')
+      if hit[2] then retry = tonumber(hit[2]) + window - now end
+      if retry < 1 then retry = 1 end
+    end
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    local reset = 0
+    if oldest[2] then reset = tonumber(oldest[2]) + window - now end
+    return {0, count, retry, reset}
   end
+  if peek then
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    local reset = 0
+    if oldest[2] then reset = tonumber(oldest[2]) + window - now end
+    return {1, count + cost, 0, reset}
+  end
+  for i = 1, cost do
+    redis.call('ZADD', key, now, seq .. ':' .. i)
+  end
+  redis.call('PEXPIRE', key, window)
   local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  local reset = 0
-  if oldest[2] then reset = tonumber(oldest[2]) + window - now end
-  return {0, count, retry, reset}
+  return {1, count + cost, 0, tonumber(oldest[2]) + window - now}
 end
-if peek then
-  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  local reset = 0
-  if oldest[2] then reset = tonumber(oldest[2]) + window - now end
-  return {1, count + cost, 0, reset}
+
+local function sliding_pair(prefix, cost, limit, window, now, peek)
+  local start = now - (now % window)
+  local cur_key = prefix .. ':' .. start
+  local prev_key = prefix .. ':' .. (start - window)
+  local current = tonumber(redis.call('GET', cur_key) or '0')
+  local previous = tonumber(redis.call('GET', prev_key) or '0')
+  local elapsed = now - start
+  local estimate = math.floor(previous * (window - elapsed) / window) + current
+  if estimate + cost > limit then
+    local room = limit - current - cost
+    local decay = window
+    if previous > 0 and room >= 0 then decay = window * (1 - room / previous) end
+    if decay > window then decay = window end
+    local retry = decay - elapsed
+    if room < 0 then retry = retry + window end
+    if retry < 1 then retry = 1 end
+    return {0, estimate, math.ceil(retry), window - elapsed}
+  end
+  if peek then return {1, estimate + cost, 0, window - elapsed} end
+  redis.call('INCRBY', cur_key, cost)
+  redis.call('PEXPIRE', cur_key, window * 2)
+  return {1, estimate + cost, 0, window - elapsed}
 end
-for i = 1, cost do
-  redis.call('ZADD', key, now, seq .. ':' .. i)
+
+local function fixed(key, cost, limit, window_end)
+  local total = tonumber(redis.call('GET', key) or '0')
+  if total + cost > limit then return {0, total} end
+  total = redis.call('INCRBY', key, cost)
+  redis.call('PEXPIREAT', key, window_end)
+  return {1, total}
 end
-redis.call('PEXPIRE', key, window)
-local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-return {1, count + cost, 0, tonumber(oldest[2]) + window - now}
 `;
 
-/** Two fixed windows weighted by overlap, for limits too large to log every hit. */
-const SLIDING_PAIR = `
-local prefix = KEYS[1]
-local cost = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local window = tonumber(ARGV[3])
-local now = tonumber(ARGV[4])
-local peek = ARGV[5] == '1'
-local start = now - (now % window)
-local cur_key = prefix .. ':' .. start
-local prev_key = prefix .. ':' .. (start - window)
-local current = tonumber(redis.call('GET', cur_key) or '0')
-local previous = tonumber(redis.call('GET', prev_key) or '0')
-local elapsed = now - start
-local estimate = math.floor(previous * (window - elapsed) / window) + current
-if estimate + cost > limit then
-  local room = limit - current - cost
-  local decay = window
-  if previous > 0 and room >= 0 then decay = window * (1 - room / previous) end
-  if decay > window then decay = window end
-  local retry = decay - elapsed
-  if room < 0 then retry = retry + window end
-  if retry < 1 then retry = 1 end
-  return {0, estimate, math.ceil(retry), window - elapsed}
-end
-if peek then return {1, estimate + cost, 0, window - elapsed} end
-redis.call('INCRBY', cur_key, cost)
-redis.call('PEXPIRE', cur_key, window * 2)
-return {1, estimate + cost, 0, window - elapsed}
-`;
+const SLIDING_LOG = DECISIONS + "return sliding_log(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5], ARGV[6] == '1')";
+const SLIDING_PAIR = DECISIONS + "return sliding_pair(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1')";
+const FIXED = DECISIONS + "return fixed(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))";
 
-const FIXED = `
-local key = KEYS[1]
-local cost = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local window_end = tonumber(ARGV[3])
-local total = tonumber(redis.call('GET', key) or '0')
-if total + cost > limit then return {0, total} end
-total = redis.call('INCRBY', key, cost)
-redis.call('PEXPIREAT', key, window_end)
-return {1, total}
+/**
+ * Several consumes in order, stopping at the first refusal. ARGV[1] is the
+ * hit id's prefix; then 6 arguments per key: kind (L sliding log, P sliding
+ * pair, F fixed), cost, limit, window, now, window end (F). Returns 4
+ * numbers per op decided: {allowed, count, retryAfterMs, resetMs}, or for F
+ * {allowed, total, 0, 0}.
+ */
+const MANY =
+  DECISIONS +
+  `
+local out = {}
+for i = 1, #KEYS do
+  local b = 1 + (i - 1) * 6
+  local kind = ARGV[b + 1]
+  local cost, limit, window, now = tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5])
+  local r
+  if kind == 'L' then
+    r = sliding_log(KEYS[i], cost, limit, window, now, ARGV[1] .. ':' .. i, false)
+  elseif kind == 'P' then
+    r = sliding_pair(KEYS[i], cost, limit, window, now, false)
+  else
+    local f = fixed(KEYS[i], cost, limit, tonumber(ARGV[b + 6]))
+    r = {f[1], f[2], 0, 0}
+  end
+  for j = 1, 4 do out[#out + 1] = r[j] end
+  if r[1] == 0 then break end
+end
+return out
 `;
 
 const ADD_FIXED = `
@@ -132,6 +157,7 @@ interface ScriptCommands {
   porticoFixed(key: string, cost: number, limit: number, windowEnd: number): Promise<number[]>;
   porticoAddFixed(key: string, amount: number, windowEnd: number): Promise<number>;
   porticoAcquire(key: string, limit: number, now: number, until: number, id: string): Promise<number[]>;
+  porticoMany(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Promise<number[]>;
 }
 
 export interface RedisStoreOptions {
@@ -177,6 +203,7 @@ export class RedisCounterStore implements CounterStore {
     this.client.defineCommand("porticoFixed", { numberOfKeys: 1, lua: FIXED });
     this.client.defineCommand("porticoAddFixed", { numberOfKeys: 1, lua: ADD_FIXED });
     this.client.defineCommand("porticoAcquire", { numberOfKeys: 1, lua: ACQUIRE });
+    this.client.defineCommand("porticoMany", { lua: MANY });
   }
 
   get stats(): RedisStoreStats {
@@ -223,6 +250,35 @@ export class RedisCounterStore implements CounterStore {
     const [allowed, total] = (await this.#run(() => this.client.porticoFixed(`${this.#prefix}q:${key}:${windowStart}`, cost, limit, windowEnd))).map(Number) as [number, number];
     const resetMs = Math.max(0, windowEnd - now);
     return { allowed: allowed === 1, count: total, limit, remaining: Math.max(0, limit - total), retryAfterMs: allowed === 1 ? 0 : resetMs, resetMs };
+  }
+
+  async consumeMany(ops: readonly CounterOp[]): Promise<WindowDecision[]> {
+    const keys: string[] = [];
+    const args: Array<string | number> = [`${Date.now()}:${this.#node}:${++this.#seq}`];
+    for (const op of ops) {
+      if (op.kind === "sliding") {
+        const exact = op.limit <= EXACT_LIMIT;
+        keys.push(exact ? `${this.#prefix}rl:${op.key}` : `${this.#prefix}rl2:${op.key}`);
+        args.push(exact ? "L" : "P", op.cost, op.limit, op.windowMs, op.now, 0);
+      } else {
+        keys.push(`${this.#prefix}q:${op.key}:${op.windowStart}`);
+        args.push("F", op.cost, op.limit, op.windowMs, op.now, op.windowStart + op.windowMs);
+      }
+    }
+    const r = await this.#run(() => this.client.porticoMany(keys.length, ...keys, ...args));
+    const out: WindowDecision[] = [];
+    for (let i = 0; i * 4 < r.length; i++) {
+      const op = ops[i]!;
+      const allowed = Number(r[i * 4]) === 1;
+      const count = Number(r[i * 4 + 1]);
+      if (op.kind === "sliding") {
+        out.push({ allowed, count, limit: op.limit, remaining: Math.max(0, op.limit - count), retryAfterMs: Number(r[i * 4 + 2]), resetMs: Math.max(0, Number(r[i * 4 + 3])) });
+      } else {
+        const resetMs = Math.max(0, op.windowStart + op.windowMs - op.now);
+        out.push({ allowed, count, limit: op.limit, remaining: Math.max(0, op.limit - count), retryAfterMs: allowed ? 0 : resetMs, resetMs });
+      }
+    }
+    return out;
   }
 
   async peekFixed(key: string, cost: number, limit: number, windowStart: number, windowMs: number, now: number): Promise<WindowDecision> {

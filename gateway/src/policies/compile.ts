@@ -12,6 +12,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import type { Api, ApiVersion, Catalog, Operation, PolicyDocument, PolicyEntry, PolicySection, SourcePosition } from "../model/catalog.ts";
+import { batchLimits } from "./limit-batch.ts";
 import type { CorsRuntime, CreateContext, PolicyDefinition, PolicyEnv, Step } from "./types.ts";
 
 export interface Pipeline {
@@ -187,7 +188,7 @@ function assemble(lists: Record<PolicySection, Step[]>, env: PolicyEnv): Pipelin
     if (step.requestBodyLimit !== null) requestBodyLimit = Math.max(requestBodyLimit ?? 0, step.requestBodyLimit);
   }
   return {
-    inbound: lists.inbound,
+    inbound: batchLimits(lists.inbound, env),
     backend: lists.backend,
     outbound: lists.outbound,
     onError: lists["on-error"],

@@ -57,7 +57,8 @@ export function afterAnswer(env: PolicyEnv, source: string, attempt: () => Maybe
   }
 }
 
-function storeFailed(env: PolicyEnv, source: string, mode: OnStoreError, err: unknown): StepResult {
+/** Applies `mode` to a store failure (rethrowing anything else): a 503 for deny, nothing for allow; counted and logged either way. */
+export function storeFailed(env: PolicyEnv, source: string, mode: OnStoreError, err: unknown): StepResult {
   if (!(err instanceof StoreUnavailableError)) throw err;
   if (mode === "deny") {
     env.stats.storeErrorsDenied++;

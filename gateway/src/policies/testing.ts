@@ -246,6 +246,7 @@ export function downStore(mode: "throws" | "rejects" = "throws"): CounterStore &
     consumeSliding: () => store.run(),
     peekSliding: () => store.run(),
     consumeFixed: () => store.run(),
+    consumeMany: () => store.run(),
     peekFixed: () => store.run(),
     addFixed: () => store.run(),
     acquire: () => store.run(),

@@ -8,7 +8,7 @@
  * problems throw; the engine turns those into an INTERNAL failure.
  */
 import type { z } from "zod";
-import type { CounterStore, MaybePromise } from "../counters/counter-store.ts";
+import type { CounterOp, CounterStore, MaybePromise, WindowDecision } from "../counters/counter-store.ts";
 import type { ErrorBody, ErrorCode } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Api, ApiVersion, Operation, PolicySection, SourcePosition } from "../model/catalog.ts";
@@ -88,6 +88,21 @@ export interface Step {
   run(ex: Exchange): MaybePromise<StepResult>;
   /** Set by cors: preflights are answered before a key is checked. */
   readonly cors?: CorsRuntime;
+  /**
+   * Set by limit steps whose whole work is one consume and its decision:
+   * consecutive ones are run as one store operation (`consumeMany`: one
+   * Redis round trip for a call's limits). `run` does the same alone.
+   */
+  readonly consume?: LimitConsume;
+}
+
+/** A limit step as data: the consume it makes for a call, and what it makes of the decision. */
+export interface LimitConsume {
+  /** The policy, for store-failure logs and counts. */
+  source: string;
+  onStoreError: "allow" | "deny";
+  op(ex: Exchange): CounterOp;
+  decide(decision: WindowDecision, ex: Exchange): StepResult;
 }
 
 export interface CreateContext {
@@ -124,7 +139,7 @@ export interface PolicyDefinition<S extends z.ZodType = z.ZodType> extends Polic
   create(options: z.output<S>, ctx: CreateContext): Step;
 }
 
-export type StepOptions = Partial<Pick<Step, "sync" | "needsResponseBody" | "requestBodyLimit" | "cors">>;
+export type StepOptions = Partial<Pick<Step, "sync" | "needsResponseBody" | "requestBodyLimit" | "cors" | "consume">>;
 
 /** A step with the common defaults: synchronous, headers only, no request body. */
 export function makeStep(ctx: Pick<CreateContext, "at">, name: string, run: Step["run"], options: StepOptions = {}): Step {
@@ -136,6 +151,7 @@ export function makeStep(ctx: Pick<CreateContext, "at">, name: string, run: Step
     requestBodyLimit: options.requestBodyLimit ?? null,
     run,
     ...(options.cors !== undefined ? { cors: options.cors } : {}),
+    ...(options.consume !== undefined ? { consume: options.consume } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import type { CompiledExpression } from "../expressions.ts";
 import type { Exchange } from "../exchange.ts";
 import { periodStart, quotaExceeded } from "../limits.ts";
 import { afterAnswer, andThen, guardStore, type OnStoreError } from "../store.ts";
-import { makeStep, type CreateContext, type MaybePromise, type Step, type StepResult } from "../types.ts";
+import { makeStep, type CreateContext, type LimitConsume, type MaybePromise, type Step, type StepResult } from "../types.ts";
 
 export interface QuotaSettings {
   name: "quota" | "quota-by-key";
@@ -69,6 +69,22 @@ export function quotaStep(settings: QuotaSettings, ctx: CreateContext): Step {
     return incrementCondition === null ? guardStore(env, name, onStoreError, consumeCall, c, decideCall) : guardStore(env, name, onStoreError, peekCall, c, decidePeekedCall);
   };
 
+  // Calls only, counted on arrival, subject known without an expression
+  // (quota, not quota-by-key, whose key may fail to evaluate): the whole
+  // step is one consume, which a pipeline batches with its neighbours.
+  const consume: LimitConsume | undefined =
+    name === "quota" && calls !== undefined && bytes === undefined && incrementCondition === null
+      ? {
+          source: name,
+          onStoreError,
+          op(ex) {
+            const now = env.now();
+            return { kind: "fixed", key: callPrefix + subject(ex), cost: 1, limit: calls, windowStart: periodStart(now, periodMs, anchor), windowMs: periodMs, now };
+          },
+          decide: decideCall,
+        }
+      : undefined;
+
   return makeStep(
     ctx,
     name,
@@ -79,6 +95,6 @@ export function quotaStep(settings: QuotaSettings, ctx: CreateContext): Step {
       // Bytes first: a call refused for bandwidth must not use up a call.
       return andThen(guardStore(env, name, onStoreError, peekBytes, c, decideBytes), () => checkCalls(c));
     },
-    { sync: counters.kind === "memory" },
+    { sync: counters.kind === "memory", consume },
   );
 }

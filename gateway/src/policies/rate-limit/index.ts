@@ -3,7 +3,7 @@
  * policy is written and by subscription. With the in-memory store the
  * decision is synchronous and allocates nothing but the key string.
  */
-import type { WindowDecision } from "../../counters/counter-store.ts";
+import type { CounterOp, WindowDecision } from "../../counters/counter-store.ts";
 import type { Exchange } from "../exchange.ts";
 import { rateLimited, subjectOf } from "../limits.ts";
 import { guardStore } from "../store.ts";
@@ -20,6 +20,7 @@ export const definition: PolicyDefinition<typeof rateLimitPolicy.schema> = {
     const { env } = ctx;
     const prefix = `rl:${ctx.id}:`;
     const attempt = (ex: Exchange) => env.counters.consumeSliding(prefix + subjectOf(ex), 1, calls, windowMs, env.now());
+    const op = (ex: Exchange): CounterOp => ({ kind: "sliding", key: prefix + subjectOf(ex), cost: 1, limit: calls, windowMs, now: env.now() });
     const decide = (decision: WindowDecision, ex: Exchange): StepResult => {
       if (!decision.allowed) return rateLimited("rate-limit", decision.retryAfterMs);
       if (remainingCallsHeader !== undefined) (ex.answerHeaders ??= []).push(remainingCallsHeader, String(decision.remaining));
@@ -27,6 +28,6 @@ export const definition: PolicyDefinition<typeof rateLimitPolicy.schema> = {
     };
     return makeStep(ctx, "rate-limit", function rateLimit(ex) {
       return guardStore(env, "rate-limit", onStoreError, attempt, ex, decide);
-    }, { sync: env.counters.kind === "memory" });
+    }, { sync: env.counters.kind === "memory", consume: { source: "rate-limit", onStoreError, op, decide } });
   },
 };

@@ -6,7 +6,11 @@
  * (user + system of the serving process, from /proc) and req/s.
  *
  *   node test/bench/ab.ts --a /tmp/base --b . [--rounds 8] [--seconds 5] [--path keyed|open]
- *                         [--flags-a="--max-semi-space-size=8"] [--flags-b …] [--no-bare]
+ *                         [--flags-a="--max-semi-space-size=8"] [--flags-b …] [--no-bare] [--redis redis://127.0.0.1:6379]
+ *
+ * With --rate N, each run is the open-loop generator (loadgen.ts) at N
+ * calls/s instead, and the report is the median p50 and p99 latency
+ * (from the schedule, as in the bench's fixed-rate table).
  *
  * A checkout is a folder with the repository's files (e.g. `git archive
  * <commit> | tar -x -C /tmp/base`, node_modules linked in). Flags are added
@@ -31,6 +35,10 @@ const { values } = parseArgs({
     path: { type: "string", default: "keyed" },
     "no-bare": { type: "boolean", default: false },
     connections: { type: "string", default: "64" },
+    /** Counters in this Redis (both checkouts, each under its own key prefix) instead of memory. */
+    redis: { type: "string" },
+    /** Instead of wrk at full speed: the open-loop generator at this many calls/s, reporting latency percentiles. */
+    rate: { type: "string" },
   },
   strict: true,
 });
@@ -47,6 +55,8 @@ interface Target {
   headers: string[];
   cpu: number[];
   rps: number[];
+  p50: number[];
+  p99: number[];
 }
 
 const tmp = await mkdtemp(path.join(tmpdir(), "portico-ab-"));
@@ -60,13 +70,14 @@ try {
   if (!values["no-bare"]) {
     const bare = await start("bare-proxy", process.execPath, [path.join(import.meta.dirname, "bare-proxy.ts"), `http://127.0.0.1:${backend.value}`, "0"], { cpus: lay.server, ready: portLine });
     procs.push(bare.proc);
-    targets.push({ name: "bare", pid: bare.proc.child.pid!, url: `http://127.0.0.1:${bare.value}/b/item`, headers: [], cpu: [], rps: [] });
+    targets.push({ name: "bare", pid: bare.proc.child.pid!, url: `http://127.0.0.1:${bare.value}/b/item`, headers: [], cpu: [], rps: [], p50: [], p99: [] });
   }
   for (const [name, root, flags] of [
     ["A", values.a, values["flags-a"]],
     ["B", values.b, values["flags-b"]],
   ] as const) {
-    const p = await startPortico({ contentDir, dataDir: path.join(tmp, `data-${name}`), backendPort: backend.value, cpus: lay.server, root: path.resolve(root), nodeArgs: flags.split(" ").filter(Boolean) });
+    const redis = values.redis === undefined ? undefined : { url: values.redis, prefix: `portico-ab-${process.pid}-${name}:` };
+    const p = await startPortico({ contentDir, dataDir: path.join(tmp, `data-${name}`), backendPort: backend.value, cpus: lay.server, root: path.resolve(root), nodeArgs: flags.split(" ").filter(Boolean), redis });
     procs.push(p.proc);
     const sub = await p.newSubscription("ab");
     const keyed = values.path === "keyed";
@@ -77,6 +88,8 @@ try {
       headers: keyed ? ["-H", `Ocp-Apim-Subscription-Key: ${sub.key}`] : [],
       cpu: [],
       rps: [],
+      p50: [],
+      p99: [],
     });
   }
   log(`A = ${values.a} ${values["flags-a"]}; B = ${values.b} ${values["flags-b"]}; ${rounds} rounds of ${seconds} s, wrk -c${values.connections}, server CPU ${lay.server ?? "any"}, load CPU ${lay.load ?? "any"}`);
@@ -86,6 +99,23 @@ try {
     const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
     for (const t of order) {
       const cpu0 = await cpuMs(t.pid);
+      if (values.rate !== undefined) {
+        const u = new URL(t.url);
+        const headers: Record<string, string> = {};
+        for (let i = 1; i < t.headers.length; i += 2) {
+          const [name, ...value] = t.headers[i]!.split(": ");
+          headers[name!] = value.join(": ");
+        }
+        const options = { mode: "open", host: u.hostname, port: Number(u.port), path: u.pathname, headers, connections: 32, rate: Number(values.rate), warmupS: 1, durationS: seconds };
+        const res = await run(process.execPath, [path.join(import.meta.dirname, "loadgen.ts"), JSON.stringify(options)], { cpus: lay.load, timeoutMs: (seconds + 60) * 1000 });
+        const r = JSON.parse(res.stdout.trim().split("\n").pop()!) as { ok: number; non2xx: number; errors: number; latency: { p50: number; p99: number } };
+        if (r.non2xx + r.errors > 0) throw new Error(`${t.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+        t.cpu.push((((await cpuMs(t.pid)) - cpu0) * 1000) / (Number(values.rate) * (seconds + 1)));
+        t.rps.push(Number(values.rate));
+        t.p50.push(r.latency.p50);
+        t.p99.push(r.latency.p99);
+        continue;
+      }
       const res = await run("wrk", ["-t1", `-c${values.connections}`, `-d${seconds}s`, ...t.headers, t.url], { cpus: lay.load, timeoutMs: (seconds + 30) * 1000 });
       const r = parseWrk(res.stdout);
       if (r.non2xx + r.socketErrors > 0) throw new Error(`${t.name}: ${r.non2xx} non-2xx, ${r.socketErrors} socket errors`);
@@ -93,19 +123,19 @@ try {
       t.cpu.push(us);
       t.rps.push(r.rps);
     }
-    log(`round ${round + 1}: ` + targets.map((t) => `${t.name} ${t.cpu.at(-1)!.toFixed(1)} µs ${t.rps.at(-1)!.toFixed(0)}/s`).join(" | "));
+    log(`round ${round + 1}: ` + targets.map((t) => `${t.name} ${t.cpu.at(-1)!.toFixed(1)} µs ${values.rate === undefined ? `${t.rps.at(-1)!.toFixed(0)}/s` : `p50 ${t.p50.at(-1)!.toFixed(3)} p99 ${t.p99.at(-1)!.toFixed(3)} ms`}`).join(" | "));
   }
   const median = (xs: number[]) => {
     const s = [...xs].sort((x, y) => x - y);
     return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
   };
   log("median CPU µs/call, req/s:");
-  for (const t of targets) log(`  ${t.name.padEnd(10)} ${median(t.cpu).toFixed(1).padStart(6)} µs  ${median(t.rps).toFixed(0).padStart(6)} req/s`);
+  for (const t of targets) log(`  ${t.name.padEnd(10)} ${median(t.cpu).toFixed(1).padStart(6)} µs  ${median(t.rps).toFixed(0).padStart(6)} req/s${values.rate === undefined ? "" : `  p50 ${median(t.p50).toFixed(3)} ms  p99 ${median(t.p99).toFixed(3)} ms`}`);
   const [a, b] = targets.filter((t) => t.name !== "bare");
   // Paired: each round's B against the same round's A.
   const ratios = a!.cpu.map((x, i) => b!.cpu[i]! / x);
   log(`B/A CPU per call, paired by round: median ${median(ratios).toFixed(3)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)})`);
-  log(JSON.stringify({ ab: targets.map((t) => ({ name: t.name, cpuUs: median(t.cpu), rps: median(t.rps), cpu: t.cpu, rpsAll: t.rps })) }));
+  log(JSON.stringify({ ab: targets.map((t) => ({ name: t.name, cpuUs: median(t.cpu), rps: median(t.rps), cpu: t.cpu, rpsAll: t.rps, p50: t.p50, p99: t.p99 })) }));
 } finally {
   for (const p of procs.reverse()) await p.stop();
   await rm(tmp, { recursive: true, force: true });

@@ -70,9 +70,13 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
+const NOTHING_LISTED = /^\s*(?:keep-alive|close)\s*$/i;
+
 /** Header names listed in `Connection` are hop-by-hop too. */
 export function connectionListed(value: string | string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
+  // What nearly every peer sends, and lists no header: no split per call.
+  if (typeof value === "string" && NOTHING_LISTED.test(value)) return undefined;
   const text = Array.isArray(value) ? value.join(",") : value;
   const names = text
     .split(",")

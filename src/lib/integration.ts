@@ -2,24 +2,21 @@
  * The Astro integration behind `astro.config.mjs`: it loads the catalog once
  * (failing the build with every content problem), provides the virtual
  * modules through which themes override components and add CSS, reloads the
- * dev server when content or a theme changes, and checks the built output
- * for addresses of hidden pages.
+ * dev server when content or a theme changes, and copies the reference
+ * bundle into the output (finish-build.ts indexes it and checks it for
+ * addresses of hidden pages).
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync } from "node:zlib";
 import type { AstroIntegration } from "astro";
 import { AstroError } from "astro/errors";
 import type { Plugin } from "vite";
 import { didYouMean, formatProblem } from "../../gateway/src/model/problems.ts";
 import type { Catalog } from "../../gateway/src/model/catalog.ts";
-import { canSeeApi, canSeeDoc, canSeeProduct, type Groups } from "../../gateway/src/accounts/visibility.ts";
 import { ContentError, isPublicBuild, loadPortalCatalog, resetCatalog, type PorticoPaths } from "./catalog.ts";
 import { COMPONENT_NAMES, COMPONENTS, isComponentName } from "./components.ts";
 import { copyScalarBundle, scalarFileFor } from "./scalar.ts";
-import { writeSearchIndex } from "./search-index.ts";
 
 const COMPONENT_PREFIX = "virtual:portico/components/";
 const DEFAULT_PREFIX = "virtual:portico/defaults/";
@@ -73,35 +70,11 @@ function porticoVitePlugin(root: string, paths: PorticoPaths): Plugin {
   };
 }
 
-/** Portal paths of pages hidden from the build's audience, which must not appear in any built file. */
-function hiddenAddresses(catalog: Catalog, groups: Groups): Array<{ path: string; pattern: RegExp }> {
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  // A hidden docs folder page may have visible pages below it; an API or product may not.
-  const entry = (p: string, below: boolean) => ({ path: p, pattern: new RegExp(escape(p) + (below ? "(?![\\w-])" : "(?![\\w/-])")) });
-  const out: Array<{ path: string; pattern: RegExp }> = [];
-  for (const api of Object.values(catalog.apis)) if (!canSeeApi(api, groups)) out.push(entry(`/apis/${api.id}`, true));
-  for (const product of Object.values(catalog.products)) if (!canSeeProduct(product, groups)) out.push(entry(`/products/${product.id}`, true));
-  for (const doc of catalog.docs) if (!canSeeDoc(doc, groups)) out.push(entry(`/docs/${doc.slug}`, false));
-  return out;
-}
-
-async function* builtFiles(dir: string): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) yield* builtFiles(full);
-    else if (entry.isFile()) yield full;
-  }
-}
-
 /** A path relative to the working folder when it is inside it, else absolute. */
 function shortPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
   return rel.startsWith("..") ? file : rel;
 }
-
-const TEXT_FILE = /\.(html|js|mjs|css|json|xml|txt|md|yaml|svg|pf_fragment|pf_index|pf_meta)$/;
-/** Pagefind's index files are gzipped JSON. */
-const GZIPPED_INDEX = /\.pf_(fragment|index|meta)$/;
 
 export function portico(paths: PorticoPaths): AstroIntegration {
   let catalog: Catalog | undefined;
@@ -162,25 +135,7 @@ export function portico(paths: PorticoPaths): AstroIntegration {
           const copied = await copyScalarBundle(outDir);
           logger.info(`copied the API reference bundle (${copied} files)`);
         }
-        const search = await writeSearchIndex(outDir);
-        logger.info(`search index written (${search.pages} pages indexed)`);
-        if (!catalog) return;
-        const hidden = hiddenAddresses(catalog, new Set(paths.audience));
-        if (hidden.length === 0) return;
-        const leaks: string[] = [];
-        for await (const file of builtFiles(outDir)) {
-          const rel = "/" + path.relative(outDir, file).split(path.sep).join("/");
-          const urlPath = rel.replace(/(\/index)?\.html$/, "").replace(/\.md$/, "");
-          for (const h of hidden) if (h.pattern.test(urlPath + " ")) leaks.push(`${rel} is the page of hidden ${h.path}`);
-          if (!TEXT_FILE.test(file)) continue;
-          const bytes = await readFile(file);
-          const text = (GZIPPED_INDEX.test(file) ? gunzipSync(bytes) : bytes).toString("utf8");
-          for (const h of hidden) if (h.pattern.test(text)) leaks.push(`${rel} mentions hidden ${h.path}`);
-        }
-        if (leaks.length > 0) {
-          throw new AstroError(`the built portal names pages that ${isPublicBuild(paths) ? "guests" : `its audience (${paths.audience.join(", ")})`} may not see:\n  ${leaks.join("\n  ")}`, "This is a bug in the portal build: please report it.");
-        }
-        logger.info(`checked: no built file names any of ${hidden.length} hidden page${hidden.length === 1 ? "" : "s"}`);
+        // The search index and the check for hidden pages run after Astro exits (finish-build.ts).
       },
     },
   };

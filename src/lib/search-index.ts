@@ -5,13 +5,19 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import type { CustomRecord } from "pagefind";
 
 export const SEARCH_BASE = "/pagefind";
 
 /** The attribute by which a page says what to index (Pagefind then ignores pages without it). */
 const INDEX_MARK = "data-pagefind-body";
 
-export async function writeSearchIndex(outDir: string): Promise<{ pages: number }> {
+/**
+ * Indexes the pages of `outDir` that mark content to index, and `records`:
+ * entries for pages whose text is known without reading them back
+ * (operation pages, see operations.ts).
+ */
+export async function writeSearchIndex(outDir: string, records: CustomRecord[] = []): Promise<{ pages: number }> {
   const pagefind = await import("pagefind");
   const { index, errors } = await pagefind.createIndex({ excludeSelectors: ["[data-pagefind-ignore]", "nav"] });
   if (!index) throw new Error(`pagefind: ${errors.join("; ")}`);
@@ -35,6 +41,11 @@ export async function writeSearchIndex(outDir: string): Promise<{ pages: number 
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
+    for (const record of records) {
+      const added = await index.addCustomRecord(record);
+      if (added.errors.length > 0) throw new Error(`pagefind: ${record.url}: ${added.errors.join("; ")}`);
+      pages++;
+    }
     const written = await index.writeFiles({ outputPath: path.join(outDir, ...SEARCH_BASE.split("/").filter(Boolean)) });
     if (written.errors.length > 0) throw new Error(`pagefind: ${written.errors.join("; ")}`);
     return { pages };

@@ -229,8 +229,10 @@ describe("portal build: hidden means hidden", () => {
     const fragments = files.filter((f) => f.endsWith(".pf_fragment"));
     expect(fragments.length).toBeGreaterThan(0);
     const urls = await Promise.all(fragments.map(async (f) => (JSON.parse((await textOf(f)).replace(/^pagefind_dcd/, "")) as { url: string }).url));
-    expect(urls).toEqual(expect.arrayContaining(["/docs/getting-started/", "/apis/weather/", "/products/basic/"]));
+    expect(urls).toEqual(expect.arrayContaining(["/docs/getting-started/", "/apis/weather/", "/products/basic/", "/apis/weather/operations/getForecast/", "/apis/status/operations/echoPost/"]));
     for (const url of urls) expect(existsSync(path.join(dist, url, "index.html")), url).toBe(true);
+    // Operations of the default version only, like API pages.
+    expect(urls.filter((u) => /^\/apis\/weather\/v\d\/operations\//.test(u))).toEqual([]);
   });
 
   it("lists guest pages in llms.txt, linked to their markdown copies", async () => {

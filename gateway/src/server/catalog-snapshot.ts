@@ -16,8 +16,6 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import type { Catalog, Problem } from "../model/catalog.ts";
-import { loadCatalog } from "../model/loader.ts";
-import { formatProblems } from "../model/validate.ts";
 import { planAudiences, type AudiencePlan } from "./audiences.ts";
 
 /** Where an Astro build finds the snapshot. */
@@ -52,6 +50,8 @@ export interface ValidationOutcome {
 
 /** Validates the content and, when it has no errors, writes the snapshot to `file` and `file.json` (the outcome). */
 export async function writeCatalogSnapshot(contentDir: string, themesDir: string, file: string): Promise<ValidationOutcome> {
+  // Imported here, not above: the service imports this module for SNAPSHOT_ENV and must not load the content model with it.
+  const [{ loadCatalog }, { formatProblems }] = await Promise.all([import("../model/loader.ts"), import("../model/validate.ts")]);
   const loaded = await loadCatalog(contentDir, { themesDir });
   const errors = loaded.problems.filter((p) => p.severity === "error").length;
   const report = loaded.problems.length > 0 ? formatProblems(loaded.problems) : "";

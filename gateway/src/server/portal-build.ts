@@ -219,20 +219,40 @@ async function buildWorkDir(): Promise<string> {
  */
 export async function runAstroBuild(config: ServiceConfig, outDir: string, audience: string[] | undefined, log: (line: string) => void, snapshot?: string): Promise<number> {
   const cwd = await buildWorkDir();
+  const env = {
+    PORTICO_CONTENT: config.contentDir,
+    PORTICO_THEMES: config.themesDir,
+    PORTICO_DIST: outDir,
+    PORTICO_AUDIENCE: audience === undefined ? "" : audience.join(","),
+    [SNAPSHOT_ENV]: snapshot ?? "",
+    ASTRO_TELEMETRY_DISABLED: "1",
+  };
   try {
     const astro = path.join(PACKAGE_ROOT, "node_modules", "astro", "bin", "astro.mjs");
-    return await runNode([astro, "build", "--root", PACKAGE_ROOT], cwd, {
-      PORTICO_CONTENT: config.contentDir,
-      PORTICO_THEMES: config.themesDir,
-      PORTICO_DIST: outDir,
-      PORTICO_AUDIENCE: audience === undefined ? "" : audience.join(","),
-      [SNAPSHOT_ENV]: snapshot ?? "",
-      ASTRO_TELEMETRY_DISABLED: "1",
-    }, log);
+    const code = await runNode([...ASTRO_NODE_FLAGS, astro, "build", "--root", PACKAGE_ROOT], cwd, { ...env, ...ASTRO_MALLOC }, log);
+    if (code !== 0) return code;
+    // Once Astro's memory is gone: the search index, then the check for hidden pages.
+    return await runNode([FINISH_SCRIPT, outDir], cwd, env, log);
   } finally {
     await rm(cwd, { recursive: true, force: true });
   }
 }
+
+const FINISH_SCRIPT = path.join(PACKAGE_ROOT, "src", "lib", "finish-build.ts");
+
+/**
+ * An Astro build renders thousands of pages, each leaving short-lived
+ * strings: a smaller young generation collects them sooner, which keeps the
+ * build's resident memory about 100 MB lower at 1,200 operations for a few
+ * per cent more time (test/bench: build).
+ */
+const ASTRO_NODE_FLAGS = ["--max-semi-space-size=4"];
+
+/**
+ * The bundler's worker threads each get a malloc arena by default, and
+ * glibc keeps what they freed; two arenas return most of it.
+ */
+const ASTRO_MALLOC = { MALLOC_ARENA_MAX: "2" };
 
 /**
  * Validates the content in a child process (catalog-snapshot.ts), which

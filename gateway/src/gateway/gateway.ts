@@ -78,7 +78,45 @@ export interface Gateway {
 
 // Per-socket byte counters, so a keep-alive connection's later calls are
 // charged only for their own bytes.
-const socketMarks = new WeakMap<Socket, { read: number; written: number }>();
+const MARK = Symbol("portico.bytesMark");
+type MarkedSocket = Socket & { [MARK]?: { read: number; written: number } };
+
+/** What a call's end needs, kept on its response so that one shared listener serves every call (no closure per call). */
+interface CallEnd {
+  event: CallRecord;
+  started: number;
+  socket: MarkedSocket;
+  usage: UsageSink;
+  onCall: ((call: CallRecord) => void) | undefined;
+}
+const CALL = Symbol("portico.call");
+type CallResponse = ServerResponse & { [CALL]?: CallEnd };
+
+/** The response closed (answered, or the caller went away): completes the call's record and hands it on. */
+function callClosed(this: CallResponse): void {
+  const end = this[CALL]!;
+  const { event, socket } = end;
+  event.latencyMs = performance.now() - end.started;
+  event.status = this.writableFinished ? this.statusCode : this.headersSent ? this.statusCode : 499;
+  // The error the gateway answered with (if any) says whether it refused the call or the backend failed.
+  const code = event.errorCode;
+  const backendError = code === ErrorCode.BACKEND_TIMEOUT || code === ErrorCode.BACKEND_UNREACHABLE || code === ErrorCode.BACKEND_ERROR;
+  const blocked = code !== undefined && !backendError && code !== ErrorCode.INTERNAL;
+  event.outcome = classifyOutcome(event.status, { refusedByGateway: blocked, backendError });
+  const mark = (socket[MARK] ??= { read: 0, written: 0 });
+  event.bytesIn = socket.bytesRead - mark.read;
+  event.bytesOut = socket.bytesWritten - mark.written;
+  mark.read = socket.bytesRead;
+  mark.written = socket.bytesWritten;
+  if (event.apiId !== "") end.usage.record(event);
+  end.onCall?.(event);
+}
+
+/** Answers the call with a gateway error, noting its code in the call's record. */
+function failCall(res: ServerResponse, event: CallRecord, code: ErrorCode, message: string, headers?: Record<string, string>): void {
+  event.errorCode = code;
+  sendError(res, code, message, event.requestId, headers);
+}
 
 export function createGateway(options: GatewayOptions): Gateway {
   const { logger, keys, usage } = options;
@@ -113,8 +151,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const started = performance.now();
     const time = Date.now();
     const requestId = requestIdFrom(req.headers["x-request-id"]);
-    const socket = req.socket;
-    const mark = socketMarks.get(socket) ?? { read: 0, written: 0 };
+    const socket = req.socket as MarkedSocket;
     const peer = socket.remoteAddress ?? "";
     const fromTrusted = trusted(peer);
     const clientIp = fromTrusted ? clientIpFrom(req.headers["x-forwarded-for"], peer, trusted) : peer;
@@ -143,27 +180,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       clientIp,
     };
 
-    res.once("close", () => {
-      event.latencyMs = performance.now() - started;
-      event.status = res.writableFinished ? res.statusCode : res.headersSent ? res.statusCode : 499;
-      // The error the gateway answered with (if any) says whether it refused the call or the backend failed.
-      const code = event.errorCode;
-      const backendError = code === ErrorCode.BACKEND_TIMEOUT || code === ErrorCode.BACKEND_UNREACHABLE || code === ErrorCode.BACKEND_ERROR;
-      const blocked = code !== undefined && !backendError && code !== ErrorCode.INTERNAL;
-      event.outcome = classifyOutcome(event.status, { refusedByGateway: blocked, backendError });
-      event.bytesIn = socket.bytesRead - mark.read;
-      event.bytesOut = socket.bytesWritten - mark.written;
-      mark.read = socket.bytesRead;
-      mark.written = socket.bytesWritten;
-      socketMarks.set(socket, mark);
-      if (event.apiId !== "") usage.record(event);
-      options.onCall?.(event);
-    });
-
-    const fail = (code: ErrorCode, message: string, headers?: Record<string, string>) => {
-      event.errorCode = code;
-      sendError(res, code, message, requestId, headers);
-    };
+    (res as CallResponse)[CALL] = { event, started, socket, usage, onCall: options.onCall };
+    // 'close' comes once per response.
+    res.on("close", callClosed);
 
     if (rawPath === "/healthz") {
       sendJson(res, 200, { status: "ok" }, requestId);
@@ -178,7 +197,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (rawPath === "/metrics" && options.metrics !== undefined) {
       // Metrics name every API, hidden ones too: only for the operator.
       if (!options.metrics.allowed(req)) {
-        fail(ErrorCode.API_NOT_FOUND, "Resource not found.");
+        failCall(res, event, ErrorCode.API_NOT_FOUND, "Resource not found.");
         return;
       }
       const text = options.metrics.render();
@@ -189,7 +208,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
     const current = snapshot;
     if (current === null) {
-      fail(ErrorCode.NOT_READY, "The gateway has no configuration yet. Try again shortly.");
+      failCall(res, event, ErrorCode.NOT_READY, "The gateway has no configuration yet. Try again shortly.");
       return;
     }
 
@@ -200,7 +219,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (admitted.kind === "refused") {
       if (admitted.apiId !== undefined) event.apiId = admitted.apiId;
       if (admitted.operationId !== undefined) event.operationId = admitted.operationId;
-      fail(admitted.code, admitted.message, withCors(current, req, admitted, admitted.headers));
+      failCall(res, event, admitted.code, admitted.message, withCors(current, req, admitted, admitted.headers));
       return;
     }
     const { route, entry } = admitted;
@@ -257,10 +276,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     ).then((outcome) => {
       event.backendLatencyMs = Math.max(0, outcome.backendMs);
       if (outcome.kind === "timeout" && !outcome.headersSent) {
-        fail(ErrorCode.BACKEND_TIMEOUT, "The backend did not answer in time.");
+        failCall(res, event, ErrorCode.BACKEND_TIMEOUT, "The backend did not answer in time.");
       } else if (outcome.kind === "unreachable" && !outcome.headersSent) {
         logger.warn("backend unreachable", { requestId, api: api.api.id, origin: version.origin, error: outcome.error.message });
-        fail(ErrorCode.BACKEND_UNREACHABLE, "The backend could not be reached.");
+        failCall(res, event, ErrorCode.BACKEND_UNREACHABLE, "The backend could not be reached.");
       }
     });
   }

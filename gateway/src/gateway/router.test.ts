@@ -95,6 +95,21 @@ describe("router: happy paths", () => {
     expect(m("/geo/tiles/z/3?x")).toEqual({ op: "tile", params: { z: "3?x" }, backendPath: "/z/3?x" });
   });
 
+  it("answers a repeated path from its kept match, and never keeps what depends on more than the path", () => {
+    const first = matched("GET", "/fleet/drones/active");
+    expect(matched("GET", "/fleet/drones/active")).toBe(first);
+    expect(Object.isFrozen(first.params)).toBe(true);
+    // Parameters, a version header, a version query: matched afresh each time.
+    expect(matched("GET", "/fleet/drones/d-1").params).toEqual({ droneId: "d-1" });
+    expect(matched("GET", "/fleet/drones/d-2").params).toEqual({ droneId: "d-2" });
+    expect(matched("GET", "/geo/maps/tiles", "", (n) => (n === "api-version" ? "2024-01" : undefined)).operation.id).toBe("tilesOld");
+    expect(matched("GET", "/geo/maps/tiles").operation.id).toBe("tilesNew");
+    expect(router.match("GET", "/search", noHeader, "api-version=1").kind).toBe("matched");
+    expect(router.match("GET", "/search", noHeader, "").kind).toBe("no-version");
+    // Per method: the same path with another method is its own match.
+    expect(router.match("DELETE", "/fleet/drones/active", noHeader, "").kind).toBe("no-operation");
+  });
+
   it("answers HEAD with the GET operation", () => {
     expect(matched("HEAD", "/fleet/drones").operation.id).toBe("listDrones");
   });

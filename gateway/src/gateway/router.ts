@@ -218,7 +218,26 @@ export function compileRouter(catalog: Catalog): Router {
     }
   }
 
+  // Calls repeat a few paths: the match of a path whose operation has no
+  // parameters, in an API not versioned by header or query (so the path
+  // alone decides), is kept by method and raw path and shared by later
+  // calls (nothing changes a result). Bounded: a full map starts over.
+  const cache = new Map<string, Map<string, RouteResult>>();
+
   function match(method: string, rawPath: string, header: (name: string) => string | undefined, rawQuery: string): RouteResult {
+    let byPath = cache.get(method);
+    const hit = byPath?.get(rawPath);
+    if (hit !== undefined) return hit;
+    const result = matchPath(method, rawPath, header, rawQuery);
+    if (result.kind === "matched" && result.params === NO_PARAMS && (result.api.api.versioning === null || result.api.api.versioning.scheme === "path")) {
+      if (byPath === undefined) cache.set(method, (byPath = new Map()));
+      else if (byPath.size >= MATCH_CACHE_SIZE) byPath.clear();
+      byPath.set(rawPath, result);
+    }
+    return result;
+  }
+
+  function matchPath(method: string, rawPath: string, header: (name: string) => string | undefined, rawQuery: string): RouteResult {
     if (rawPath.charCodeAt(0) !== 47 /* / */) return { kind: "malformed", message: "The request target must be an absolute path." };
     const encoded = rawPath.includes("%");
     const refused = split(rawPath, encoded);
@@ -251,19 +270,31 @@ export function compileRouter(catalog: Catalog): Router {
     }
     if (!version) return { kind: "no-version", api: compiled };
 
-    const params: Record<string, string> = {};
+    let params: Record<string, string> = {};
     const node = find(version.root, segs, used, params);
     const upper = method.toUpperCase();
     const operation = node ? (node.operations.get(upper) ?? (upper === "HEAD" ? node.operations.get("GET") : undefined)) : undefined;
     if (!node || !operation) {
       return { kind: "no-operation", api: compiled, version, allowed: node ? [...node.operations.keys()] : [] };
     }
+    if (isEmpty(params)) params = NO_PARAMS;
     // The raw rest from the slash before segment `used`, a trailing slash included; '' when the rest is empty.
     const backendPath = used === n || starts[used] === ends[n - 1] ? "" : rawPath.slice(starts[used]! - 1);
     return { kind: "matched", api: compiled, version, operation, params, backendPath };
   }
 
   return { match, apis };
+}
+
+/** Matches kept per method, at most. */
+const MATCH_CACHE_SIZE = 4096;
+
+/** The parameters of every operation without any (shared, so frozen). */
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+function isEmpty(o: Record<string, string>): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 /** The first value of query parameter `name` in a raw query string (decoded). */

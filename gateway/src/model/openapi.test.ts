@@ -239,6 +239,10 @@ describe("problems in definitions", () => {
     expect(await printed("syntax.json")).toEqual([
       "test/fixtures/content-openapi/broken/syntax.json:4:3: JSON syntax error: missing , between flow map items",
     ]);
+    // A valid JSON file is read with JSON.parse; its problems still get their line and column.
+    expect(await printed("invalid.json")).toEqual([
+      `test/fixtures/content-openapi/broken/invalid.json:9:18: missing required key 'description' in paths["/a"].get.responses["200"]`,
+    ]);
     expect(await printed("nothing.yaml")).toEqual([
       "test/fixtures/content-openapi/broken/nothing.yaml:1:1: cannot read the OpenAPI definition: file not found",
     ]);

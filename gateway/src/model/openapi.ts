@@ -50,6 +50,15 @@ export interface DefinitionResult {
 
 type Json = Record<string, unknown>;
 
+/** JSON.parse's value, or undefined when the text is not valid JSON (the YAML parser then says where). */
+function parseJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return undefined;
+  }
+}
+
 function isObject(value: unknown): value is Json {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -66,15 +75,29 @@ export async function loadDefinition(input: DefinitionInput): Promise<Definition
   }
   // Definitions are read as they are: `${…}` is common in their examples and
   // descriptions, so environment substitution applies to Portico's files only.
-  const parsed = parseYaml(textFile(shown, text), { language: /\.json$/i.test(input.file) ? "JSON" : "YAML" });
-  if (parsed.value === undefined) return { problems: parsed.problems };
-  const problems = [...parsed.problems];
-  const raw = parsed.value;
+  // A JSON definition is parsed with JSON.parse, many times faster than the
+  // YAML parser on a large file; the YAML parser's positions are needed only
+  // to place a problem, so it runs then (or when JSON.parse fails, for the
+  // line and column of the syntax error).
+  const json = /\.json$/i.test(input.file) ? parseJson(text) : undefined;
+  let parsedSource: YamlSource | undefined;
+  let raw: unknown;
+  const problems: Problem[] = [];
+  if (json !== undefined) {
+    raw = json.value;
+  } else {
+    const parsed = parseYaml(textFile(shown, text), { language: /\.json$/i.test(input.file) ? "JSON" : "YAML" });
+    if (parsed.value === undefined) return { problems: parsed.problems };
+    problems.push(...parsed.problems);
+    parsedSource = parsed.source;
+    raw = parsed.value;
+  }
+  const source = (): YamlSource => (parsedSource ??= parseYaml(textFile(shown, text), { language: "JSON" }).source);
   if (!isObject(raw) || (raw.openapi === undefined && raw.swagger === undefined)) {
     const got = isObject(raw) ? "a map without either key" : kindOf(raw);
     problems.push(
       problemAt(
-        locate(parsed.source, []),
+        locate(source(), []),
         `this file is not an OpenAPI definition: expected a map with 'openapi: 3.x.y' (OpenAPI 3) or 'swagger: "2.0"' (Swagger 2), got ${got}`,
       ),
     );
@@ -86,7 +109,7 @@ export async function loadDefinition(input: DefinitionInput): Promise<Definition
   try {
     await new SwaggerParser().validate(input.file, structuredClone(raw) as never, options);
   } catch (error) {
-    problems.push(...validationProblems(error, raw, parsed.source, input));
+    problems.push(...validationProblems(error, raw, source, input));
     // A broken `$ref` stops swagger-parser before it checks the definition
     // against the OpenAPI schema. Check again with the broken references left
     // unresolved (a `$ref` object is valid wherever one is allowed), so that
@@ -98,10 +121,10 @@ export async function loadDefinition(input: DefinitionInput): Promise<Definition
       try {
         await new SwaggerParser().validate(input.file, structuredClone(raw) as never, again as SwaggerParser.Options);
       } catch (second) {
-        if (brokenRefPointers(second, input).size === 0) problems.push(...validationProblems(second, raw, parsed.source, input));
+        if (brokenRefPointers(second, input).size === 0) problems.push(...validationProblems(second, raw, source, input));
       }
     }
-    problems.push(...duplicateOperationIds(raw, parsed.source));
+    problems.push(...duplicateOperationIds(raw, source));
     return { problems: unique(problems) };
   }
 
@@ -113,11 +136,11 @@ export async function loadDefinition(input: DefinitionInput): Promise<Definition
     // that mutates its copy.
     document = JSON.parse(JSON.stringify(bundled)) as Json;
   } catch (error) {
-    problems.push(...validationProblems(error, raw, parsed.source, input));
+    problems.push(...validationProblems(error, raw, source, input));
     return { problems };
   }
 
-  const extracted = extractOperations(document, raw, parsed.source);
+  const extracted = extractOperations(document, raw, source);
   problems.push(...extracted.problems);
   const info = isObject(document.info) ? document.info : {};
   return {
@@ -207,7 +230,7 @@ interface RefError {
   targetToken?: string;
 }
 
-function validationProblems(error: unknown, raw: Json, source: YamlSource, input: DefinitionInput): Problem[] {
+function validationProblems(error: unknown, raw: Json, source: () => YamlSource, input: DefinitionInput): Problem[] {
   const err = error as Error & { details?: AjvError[]; errors?: RefError[] };
   if (Array.isArray(err.details)) return ajvProblems(err.details, raw, source);
   if (err.name === "JSONParserErrorGroup" && Array.isArray(err.errors)) {
@@ -247,19 +270,19 @@ function brokenRefPointers(error: unknown, input: DefinitionInput): Set<string> 
  * invalid, operations are not extracted, but this is still worth reporting
  * in the same run.
  */
-function duplicateOperationIds(raw: Json, source: YamlSource): Problem[] {
+function duplicateOperationIds(raw: Json, source: () => YamlSource): Problem[] {
   const first = new Map<string, { path: PathSegment[] }>();
   const problems: Problem[] = [];
   for (const place of operationIdPlaces(raw)) {
     const earlier = first.get(place.id);
     if (earlier === undefined) first.set(place.id, place);
-    else problems.push(problemAt(locate(source, place.path), duplicateMessage(place.id, earlier), { path: dottedPath(place.path) }));
+    else problems.push(problemAt(locate(source(), place.path), duplicateMessage(place.id, earlier), { path: dottedPath(place.path) }));
   }
   return problems;
 }
 
 /** A `$ref` that could not be followed, placed on the `$ref` when it is in this file. */
-function refProblem(error: RefError, raw: Json, source: YamlSource, input: DefinitionInput): Problem {
+function refProblem(error: RefError, raw: Json, source: () => YamlSource, input: DefinitionInput): Problem {
   const at = Array.isArray(error.path) ? error.path.map(String) : [];
   const inThisFile = error.source === undefined || path.resolve(safeDecode(error.source)) === path.resolve(input.file);
   const holder = inThisFile ? valueAtPath(raw, at) : undefined;
@@ -271,7 +294,7 @@ function refProblem(error: RefError, raw: Json, source: YamlSource, input: Defin
   } else if (error.name === "ParserError") {
     reason = `names a file that is not valid YAML or JSON: ${error.message.replace(/^Error parsing [^:]*: /, "")}`;
   }
-  const position = inThisFile ? locate(source, [...at, "$ref"], "value") : startOf(input.display(safeDecode(error.source ?? input.file)));
+  const position = inThisFile ? locate(source(), [...at, "$ref"], "value") : startOf(input.display(safeDecode(error.source ?? input.file)));
   return problemAt(position, `${what} ${reason}`, { path: inThisFile ? dottedPath(at) : undefined });
 }
 
@@ -301,7 +324,7 @@ function missingStep(raw: Json, ref: string): string {
  * errors, with branch errors dropped where a deeper error explains them,
  * enum alternatives merged, and alternatives of one `oneOf` merged.
  */
-function ajvProblems(errors: readonly AjvError[], raw: Json, source: YamlSource): Problem[] {
+function ajvProblems(errors: readonly AjvError[], raw: Json, source: () => YamlSource): Problem[] {
   const kept = errors.filter(
     (e) => e.keyword !== "oneOf" && e.keyword !== "anyOf" && e.keyword !== "if" && !(e.keyword === "required" && e.params.missingProperty === "$ref"),
   );
@@ -321,7 +344,7 @@ function ajvProblems(errors: readonly AjvError[], raw: Json, source: YamlSource)
     const at = typedPath(raw, pointerSegments(first.instancePath));
     const subject = at.length === 0 ? "the definition" : dottedPath(at);
     const value = valueAtPath(raw, at);
-    const place = (segments: PathSegment[], mode: LocateMode): SourcePosition => locate(source, followRefs(raw, segments), mode);
+    const place = (segments: PathSegment[], mode: LocateMode): SourcePosition => locate(source(), followRefs(raw, segments), mode);
     switch (first.keyword) {
       case "additionalProperties":
         for (const e of group) {
@@ -372,14 +395,14 @@ function ajvProblems(errors: readonly AjvError[], raw: Json, source: YamlSource)
  * path written as `/paths<path>/<method>`; find the path in the message to
  * place the problem, else place it at the top of the file.
  */
-function specProblem(message: string, raw: Json, source: YamlSource): Problem {
+function specProblem(message: string, raw: Json, source: () => YamlSource): Problem {
   const text = message.split("\n")[0]!.replace(/^Validation failed\.\s*/, "");
   const duplicate = /Duplicate operation id '([^']*)'/.exec(text);
   if (duplicate !== null) {
     const places = operationIdPlaces(raw).filter((place) => place.id === duplicate[1]);
     const second = places[1] ?? places[0];
     if (second !== undefined) {
-      return problemAt(locate(source, second.path), duplicateMessage(duplicate[1]!, places[0]!), { path: dottedPath(second.path) });
+      return problemAt(locate(source(), second.path), duplicateMessage(duplicate[1]!, places[0]!), { path: dottedPath(second.path) });
     }
   }
   const paths = isObject(raw.paths) ? Object.keys(raw.paths) : [];
@@ -395,11 +418,11 @@ function specProblem(message: string, raw: Json, source: YamlSource): Problem {
       at.push(method);
       message = text.replace(`/paths${named}/${method}`, `${method.toUpperCase()} ${named}`);
     }
-    return problemAt(locate(source, at, "key"), message, { path: dottedPath(at) });
+    return problemAt(locate(source(), at, "key"), message, { path: dottedPath(at) });
   }
   const definition = /\/definitions\/([^\s/]+)/.exec(text);
-  if (definition !== null) return problemAt(locate(source, ["definitions", definition[1]!]), text);
-  return problemAt(locate(source, []), text.charAt(0).toLowerCase() + text.slice(1));
+  if (definition !== null) return problemAt(locate(source(), ["definitions", definition[1]!]), text);
+  return problemAt(locate(source(), []), text.charAt(0).toLowerCase() + text.slice(1));
 }
 
 function operationIdPlaces(raw: Json): Array<{ id: string; path: PathSegment[] }> {
@@ -539,7 +562,7 @@ export function derivedOperationId(method: HttpMethod, pathTemplate: string): st
 export function extractOperations(
   document: Json,
   raw: Json,
-  source: YamlSource,
+  source: () => YamlSource,
 ): { operations: Operation[]; problems: Problem[] } {
   const operations: Operation[] = [];
   const problems: Problem[] = [];
@@ -563,7 +586,7 @@ export function extractOperations(
         const message = explicit
           ? `operationId '${id}' is already used by ${taken.method.toUpperCase()} ${taken.path}: operationIds must be unique in a definition`
           : `${method.toUpperCase()} ${pathTemplate} has no operationId and its derived id '${id}' is already used by ${taken.method.toUpperCase()} ${taken.path}: give it an operationId`;
-        problems.push(problemAt(locate(source, followRefs(raw, where), explicit ? "value" : "key"), message, { path: dottedPath(where) }));
+        problems.push(problemAt(locate(source(), followRefs(raw, where), explicit ? "value" : "key"), message, { path: dottedPath(where) }));
         continue;
       }
       byId.set(id, { method, path: pathTemplate, explicit });

@@ -84,6 +84,30 @@ function short(value: unknown): string {
   return text.length > MAX_FACT ? text.slice(0, MAX_FACT - 1) + "…" : text;
 }
 
+interface Resolved {
+  schema: Json | undefined;
+  name?: string;
+  broken?: string;
+}
+
+interface Summary {
+  type: string;
+  itemsSchemaName?: string;
+  deprecated: boolean;
+  description: string;
+  facts: string[];
+  owner: Json;
+  kids: Child[];
+}
+
+/**
+ * Per schema object of a definition (the catalog's documents live for the
+ * whole build): where its `$ref`s lead, and what its row shows. A page
+ * expands the same schemas as hundreds of others.
+ */
+const RESOLVED = new WeakMap<Json, Resolved>();
+const SUMMARIES = new WeakMap<Json, Summary>();
+
 interface Child {
   schema: unknown;
   name?: string;
@@ -103,8 +127,18 @@ export class SchemaExpander {
   }
 
   /** Follows `$ref`s to a schema object; the last component name met, if any. */
-  private resolve(schema: unknown): { schema: Json | undefined; name?: string; broken?: string } {
-    let current = schema;
+  private resolve(schema: unknown): Resolved {
+    if (!isObject(schema)) return { schema: undefined };
+    let known = RESOLVED.get(schema);
+    if (!known) {
+      known = this.follow(schema);
+      RESOLVED.set(schema, known);
+    }
+    return known;
+  }
+
+  private follow(schema: Json): Resolved {
+    let current: unknown = schema;
     let name: string | undefined;
     for (let hops = 0; isObject(current) && typeof current.$ref === "string"; hops++) {
       const ref = current.$ref;
@@ -126,6 +160,25 @@ export class SchemaExpander {
     return this.row(schema, { name: fields.name, required: fields.required ?? false, description: fields.description }, 0, new Set());
   }
 
+  /** What a row shows of a schema object, the same wherever it appears: worked out once per object. */
+  private summary(s: Json): Summary {
+    let known = SUMMARIES.get(s);
+    if (!known) {
+      const merged = this.merge(s);
+      const items = merged.items === undefined ? undefined : this.resolve(merged.items).name;
+      known = {
+        type: this.typeOf(merged),
+        ...(items ? { itemsSchemaName: items } : {}),
+        deprecated: merged.deprecated === true,
+        description: typeof merged.description === "string" ? merged.description : "",
+        facts: this.facts(merged),
+        ...this.childSchemas(s, merged),
+      };
+      SUMMARIES.set(s, known);
+    }
+    return known;
+  }
+
   private row(schema: unknown, at: { name?: string; role?: SchemaRow["role"]; required: boolean; description?: string }, depth: number, open: Set<Json>): SchemaRow {
     const { schema: s, name: schemaName, broken } = this.resolve(schema);
     const row: SchemaRow = {
@@ -140,17 +193,14 @@ export class SchemaExpander {
       children: [],
     };
     if (!s) return row;
-    const merged = this.merge(s);
-    row.type = this.typeOf(merged);
-    if (merged.items !== undefined) {
-      const items = this.resolve(merged.items).name;
-      if (items) row.itemsSchemaName = items;
-    }
-    row.deprecated = merged.deprecated === true;
-    if (!row.description && typeof merged.description === "string") row.description = merged.description;
-    row.facts = this.facts(merged);
+    const summary = this.summary(s);
+    row.type = summary.type;
+    if (summary.itemsSchemaName) row.itemsSchemaName = summary.itemsSchemaName;
+    row.deprecated = summary.deprecated;
+    if (!row.description) row.description = summary.description;
+    row.facts = summary.facts;
 
-    const { owner, kids } = this.childSchemas(s, merged);
+    const { owner, kids } = summary;
     if (kids.length === 0) return row;
     if (open.has(owner)) {
       row.cut = "cycle";

@@ -14,7 +14,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { Client, createAccount, gatewayStatus, linkToken, signedIn, subscribeViaApi, uniqueEmail, waitForMail } from "../integration/accounts.helpers.ts";
-import { DEMO_CONTENT, startPortico, type TestService } from "../integration/harness.ts";
+import { DEMO_CONTENT, ROOT, startPortico, type TestService } from "../integration/harness.ts";
 import { buildDemoPortal, E2E_DIST, launchBrowser, SCREENSHOTS, screenshot, startPortal, seriousViolations } from "./browser.ts";
 
 const PASSWORD = "correct horse battery staple";
@@ -323,8 +323,10 @@ describe("the try-it console's key", () => {
     await cp(DEMO_CONTENT, content, { recursive: true });
     const file = path.join(content, "apis/status/api.yaml");
     await writeFile(file, `${await readFile(file, "utf8")}\ntryIt: false\n`);
-    const dist = await buildDemoPortal(`${E2E_DIST}-notryit`, { PORTICO_CONTENT: content });
-    const other = await startPortico({ env: { PORTICO_DIST: dist, PORTICO_CONTENT: content } });
+    // The copy has no themes folder beside it: name the project's.
+    const themes = path.join(ROOT, "themes");
+    const dist = await buildDemoPortal(`${E2E_DIST}-notryit`, { PORTICO_CONTENT: content, PORTICO_THEMES: themes });
+    const other = await startPortico({ env: { PORTICO_DIST: dist, PORTICO_CONTENT: content, PORTICO_THEMES: themes } });
     try {
       const dev = await signedIn(other, { name: "No Try" });
       await subscribeViaApi(dev.client, "basic", "Basic app");

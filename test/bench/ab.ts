@@ -8,6 +8,11 @@
  *   node test/bench/ab.ts --a /tmp/base --b . [--rounds 8] [--seconds 5] [--path keyed|open]
  *                         [--flags-a="--max-semi-space-size=8"] [--flags-b …] [--no-bare] [--redis redis://127.0.0.1:6379]
  *
+ * With --together, each round loads A and B at the same time (one wrk
+ * each, on the load core, against servers on the same core): the other
+ * work of a shared machine then hits both alike, and each one's CPU time
+ * per call is over the same seconds. The steadiest comparison here.
+ *
  * With --rate N, each run is the open-loop generator (loadgen.ts) at N
  * calls/s instead, and the report is the median p50 and p99 latency
  * (from the schedule, as in the bench's fixed-rate table).
@@ -39,6 +44,8 @@ const { values } = parseArgs({
     redis: { type: "string" },
     /** Instead of wrk at full speed: the open-loop generator at this many calls/s, reporting latency percentiles. */
     rate: { type: "string" },
+    /** Load both checkouts at the same time (a wrk each, same core), so that whatever else the machine does falls on both alike. */
+    together: { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -94,7 +101,20 @@ try {
   }
   log(`A = ${values.a} ${values["flags-a"]}; B = ${values.b} ${values["flags-b"]}; ${rounds} rounds of ${seconds} s, wrk -c${values.connections}, server CPU ${lay.server ?? "any"}, load CPU ${lay.load ?? "any"}`);
   for (const t of targets) await run("wrk", ["-t1", `-c${values.connections}`, "-d3s", ...t.headers, t.url], { cpus: lay.load });
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < rounds && values.together; round++) {
+    const pair = targets.filter((t) => t.name !== "bare");
+    const cpu0 = await Promise.all(pair.map((t) => cpuMs(t.pid)));
+    const results = await Promise.all(pair.map((t) => run("wrk", ["-t1", `-c${values.connections}`, `-d${seconds}s`, ...t.headers, t.url], { cpus: lay.load, timeoutMs: (seconds + 30) * 1000 })));
+    const cpu1 = await Promise.all(pair.map((t) => cpuMs(t.pid)));
+    pair.forEach((t, i) => {
+      const r = parseWrk(results[i]!.stdout);
+      if (r.non2xx + r.socketErrors > 0) throw new Error(`${t.name}: ${r.non2xx} non-2xx, ${r.socketErrors} socket errors`);
+      t.cpu.push(((cpu1[i]! - cpu0[i]!) * 1000) / (r.rps * seconds));
+      t.rps.push(r.rps);
+    });
+    log(`round ${round + 1} (together): ` + pair.map((t) => `${t.name} ${t.cpu.at(-1)!.toFixed(1)} µs ${t.rps.at(-1)!.toFixed(0)}/s`).join(" | "));
+  }
+  for (let round = 0; round < rounds && !values.together; round++) {
     // Rotate the order so that no target always follows the same one.
     const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
     for (const t of order) {

@@ -62,7 +62,8 @@ export interface BufferReaper {
 }
 
 export function createBufferReaper(options: BufferReaperOptions = DEFAULT_REAPER): BufferReaper {
-  const gc = gcOf();
+  // Looked up on first use: a process that never relays a large body never touches V8's flags.
+  let gc: Gc | null | undefined;
   let open = 0;
   let timer: NodeJS.Timeout | undefined;
   let floor = 0;
@@ -70,7 +71,7 @@ export function createBufferReaper(options: BufferReaperOptions = DEFAULT_REAPER
   const look = () => {
     const external = getHeapStatistics().external_memory;
     if (external < floor) floor = external;
-    else if (external - floor >= options.thresholdBytes && gc !== null) {
+    else if (external - floor >= options.thresholdBytes && gc) {
       gc({ type: "minor", execution: "sync" });
       collections++;
       floor = getHeapStatistics().external_memory;
@@ -78,13 +79,14 @@ export function createBufferReaper(options: BufferReaperOptions = DEFAULT_REAPER
   };
   return {
     opened() {
-      if (open++ === 0 && gc !== null) {
+      if (open++ === 0 && (gc ??= gcOf()) !== null) {
         floor = getHeapStatistics().external_memory;
         timer = setInterval(look, options.intervalMs);
         timer.unref();
       }
     },
     closed() {
+      if (open === 0) return;
       if (--open === 0 && timer !== undefined) {
         clearInterval(timer);
         timer = undefined;

@@ -18,7 +18,7 @@ import { ConfigurationError, readConfig, type ServiceConfig } from "../config.ts
 import { ConfigError } from "../errors.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { registerManagementApi } from "../management/app.ts";
-import { loadCatalog } from "../model/loader.ts";
+import { loadCatalogDeep } from "../model/load-deep.ts";
 import type { ControlEnv } from "../server/control-app.ts";
 import { buildPortal, PACKAGE_ROOT } from "../server/portal-build.ts";
 import { runUntilSignal } from "../server/serve.ts";
@@ -98,7 +98,7 @@ export async function startDevServer(config: ServiceConfig, logger: Logger, opti
       live.publish({ type: "building", file: rel, message: "nothing the portal is built from changed" });
       return;
     }
-    const loaded = await loadCatalog(config.contentDir, { themesDir: config.themesDir, env });
+    const loaded = await loadCatalogDeep(config.contentDir, { themesDir: config.themesDir, env });
     if (loaded.catalog) ctx.setCatalog(loaded.catalog);
     await ctx.reloadSite();
     const ms = Math.round(performance.now() - started);

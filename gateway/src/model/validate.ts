@@ -5,7 +5,8 @@
  */
 import path from "node:path";
 import type { Problem } from "./catalog.ts";
-import { loadCatalog, type LoadOptions } from "./loader.ts";
+import { loadCatalogDeep } from "./load-deep.ts";
+import type { LoadOptions } from "./loader.ts";
 import { formatProblem, plural, sortProblems } from "./problems.ts";
 
 /** Every problem, one per line, in file and line order (no trailing newline). */
@@ -24,7 +25,7 @@ export interface ValidateOptions extends LoadOptions {
 export async function runValidate(dir: string, options: ValidateOptions = {}): Promise<number> {
   const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const { quiet, write: _write, ...loadOptions } = options;
-  const result = await loadCatalog(dir, loadOptions);
+  const result = await loadCatalogDeep(dir, loadOptions);
   const problems = sortProblems(result.problems);
   for (const problem of problems) write(formatProblem(problem));
   const errors = problems.filter((p) => p.severity === "error").length;

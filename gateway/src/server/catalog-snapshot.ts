@@ -51,8 +51,8 @@ export interface ValidationOutcome {
 /** Validates the content and, when it has no errors, writes the snapshot to `file` and `file.json` (the outcome). */
 export async function writeCatalogSnapshot(contentDir: string, themesDir: string, file: string): Promise<ValidationOutcome> {
   // Imported here, not above: the service imports this module for SNAPSHOT_ENV and must not load the content model with it.
-  const [{ loadCatalog }, { formatProblems }] = await Promise.all([import("../model/loader.ts"), import("../model/validate.ts")]);
-  const loaded = await loadCatalog(contentDir, { themesDir });
+  const [{ loadCatalogDeep }, { formatProblems }] = await Promise.all([import("../model/load-deep.ts"), import("../model/validate.ts")]);
+  const loaded = await loadCatalogDeep(contentDir, { themesDir });
   const errors = loaded.problems.filter((p) => p.severity === "error").length;
   const report = loaded.problems.length > 0 ? formatProblems(loaded.problems) : "";
   const outcome: ValidationOutcome = { ok: errors === 0 && loaded.catalog !== undefined, report, errors, plan: { audiences: [] } };

@@ -34,7 +34,7 @@ import { hmacKeyHasher, KeyCache } from "../gateway/key-cache.ts";
 import { createGatewayServer, type ListenerLimits } from "../gateway/listener.ts";
 import type { Logger } from "../log.ts";
 import type { Catalog } from "../model/catalog.ts";
-import { loadCatalog } from "../model/loader.ts";
+import { loadCatalogDeep } from "../model/load-deep.ts";
 import { formatProblems } from "../model/validate.ts";
 import { addUsageBatch, getKeyEntries, listActiveKeyEntries, loadSecrets, openStore, pruneUsageBatches, type Secrets, type Store } from "../store/index.ts";
 import type { CallRecord } from "../usage/event.ts";
@@ -252,7 +252,7 @@ async function startControlPlane(config: ServiceConfig, options: StartOptions, c
     logger.info("demo backend listening", { url: `http://localhost:${demo.port}` });
   }
 
-  const loaded = await loadCatalog(config.contentDir, { themesDir: config.themesDir, env });
+  const loaded = await loadCatalogDeep(config.contentDir, { themesDir: config.themesDir, env });
   if (!loaded.catalog) throw new ContentError(`the content has errors:\n${formatProblems(loaded.problems)}`);
   for (const p of loaded.problems) logger.warn("content warning", { at: `${p.file}:${p.line}:${p.column}`, message: p.message });
   let catalog = loaded.catalog;

@@ -342,6 +342,8 @@ describe("the try-it console's key", () => {
       // The same user, on an API that allows it, gets the console and a key.
       await page.goto(`${other.controlUrl}/apis/weather/reference`);
       await page.locator('[data-key-ready="yes"]').waitFor();
+      // The key is ready before Scalar has drawn every operation: wait for a button, not count at once.
+      await page.getByRole("button", { name: /^Test Request/ }).first().waitFor();
       expect(await page.getByRole("button", { name: /^Test Request/ }).count()).toBeGreaterThan(0);
       await context.close();
     } finally {

@@ -199,7 +199,8 @@ describe("cluster: usage shipping", () => {
 
     control = await startControl(() => makeSnapshot(), port);
     cleanups.push(control.stop);
-    await waitFor(() => control.received.size === 2, 5_000);
+    // The control plane records a batch before its answer reaches the shipper: wait for both sides.
+    await waitFor(() => control.received.size === 2 && shipper.stats.spooledBatches === 0, 5_000);
     const total = [...before.values(), ...control.received.values()].flat().reduce((n, r) => n + r.calls, 0);
     expect(total).toBe(15);
     expect(shipper.stats).toMatchObject({ spooledBatches: 0, droppedCalls: 0 });

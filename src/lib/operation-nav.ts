@@ -4,6 +4,7 @@
  * every operation page) instead of repeated in each page's HTML. Without
  * JavaScript the page keeps its link to the API page, which lists them all.
  */
+import { methodColourClass, methodLabelHtml } from "./method-badge.ts";
 
 type NavOperation = [method: string, path: string, summary: string, slug: string, deprecated: 0 | 1];
 interface NavData {
@@ -11,7 +12,6 @@ interface NavData {
 }
 
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const KNOWN = new Set(["get", "post", "put", "patch", "delete"]);
 
 function render(nav: HTMLElement, data: NavData, base: string, current: string, filterLabel: string, otherLabel: string): void {
   const groups = data.tags
@@ -19,11 +19,10 @@ function render(nav: HTMLElement, data: NavData, base: string, current: string, 
       const holdsCurrent = group.operations.some((o) => o[3] === current);
       const items = group.operations
         .map(([method, path, summary, slug, deprecated]) => {
-          const m = method.toLowerCase();
           return (
-            `<li data-text="${escape(`${m} ${path} ${summary}`.toLowerCase())}"><a href="${escape(`${base}/operations/${slug}`)}"` +
+            `<li data-text="${escape(`${method} ${path} ${summary}`.toLowerCase())}"><a href="${escape(`${base}/operations/${slug}`)}"` +
             `${slug === current ? ' aria-current="page"' : ""}${deprecated ? ' class="op-nav-deprecated"' : ""}>` +
-            `<span class="op-nav-method op-nav-${KNOWN.has(m) ? m : "other"}">${escape(m === "delete" ? "DEL" : m.toUpperCase())}</span>` +
+            `<span class="op-nav-method ${methodColourClass(method)}">${methodLabelHtml(method)}</span>` +
             `<span class="op-nav-summary">${escape(summary)}</span></a></li>`
           );
         })

@@ -5,6 +5,7 @@
 import type { Api, ApiVersion, Operation, OperationParameter } from "../../gateway/src/model/catalog.ts";
 import { contentPath } from "./links.ts";
 import { renderInline } from "./markdown.ts";
+import { methodBadgeHtml } from "./method-badge.ts";
 import { schemaHref } from "./operations.ts";
 import { rowsHtml, schemaHtml, type SchemaHtmlContext } from "./schema-html.ts";
 import { RowBudget, SchemaExpander, type SchemaRow } from "./schema-view.ts";
@@ -95,8 +96,6 @@ export function exampleText(example: unknown, max = 6000): { text: string; cut: 
   return text.length <= max ? { text, cut: false } : { text: text.slice(0, text.lastIndexOf("\n", max) > 0 ? text.lastIndexOf("\n", max) : max) + "\n…", cut: true };
 }
 
-const BADGE_METHODS = new Set(["get", "post", "put", "patch", "delete"]);
-
 /**
  * An API page's list of operations, as one string: the list of a large API
  * has thousands of entries, and the markup of a component per entry (scoped
@@ -104,14 +103,8 @@ const BADGE_METHODS = new Set(["get", "post", "put", "patch", "delete"]);
  */
 export function operationListHtml(operations: Operation[], href: (op: Operation) => string, deprecatedLabel: string): string {
   const items = operations.map((op) => {
-    const m = op.method.toLowerCase();
-    const short = m === "delete" ? "DEL" : m === "options" ? "OPT" : m.toUpperCase();
-    const method =
-      short === m.toUpperCase()
-        ? `<span class="op-method op-method-${BADGE_METHODS.has(m) ? m : "other"}">${short}</span>`
-        : `<span class="op-method op-method-${BADGE_METHODS.has(m) ? m : "other"}"><span aria-hidden="true">${short}</span><span class="sr-only">${m.toUpperCase()}</span></span>`;
     const deprecated = op.deprecated ? `<span class="badge badge-warning">${escapeHtml(deprecatedLabel)}</span>` : "";
-    return `<li><a class="op-item" href="${escapeHtml(href(op))}">${method}<code>${escapeHtml(op.path)}</code><span class="op-item-summary">${escapeHtml(op.summary || op.id)}</span>${deprecated}</a></li>`;
+    return `<li><a class="op-item" href="${escapeHtml(href(op))}">${methodBadgeHtml(op.method)}<code>${escapeHtml(op.path)}</code><span class="op-item-summary">${escapeHtml(op.summary || op.id)}</span>${deprecated}</a></li>`;
   });
   return `<ul class="op-list">${items.join("")}</ul>`;
 }

@@ -35,6 +35,11 @@ function typeHtml(ctx: SchemaHtmlContext, row: SchemaRow): string {
   return html;
 }
 
+/** Constraints and hints (`enum: …`, `max length: 10`) as tags, or "" without any. */
+function factsHtml(row: SchemaRow): string {
+  return row.facts.length === 0 ? "" : `<p class="sr-facts">${row.facts.map((f) => `<span>${escapeHtml(f)}</span>`).join("")}</p>`;
+}
+
 function label(ctx: SchemaHtmlContext, row: SchemaRow): string {
   if (row.name !== undefined) return `<code class="sr-name">${escapeHtml(row.name)}</code>`;
   if (row.role === "items") return `<span class="sr-role">${escapeHtml(ctx.t("schema.items"))}</span>`;
@@ -57,7 +62,7 @@ async function rowHtml(ctx: SchemaHtmlContext, row: SchemaRow, level: number): P
   if (row.deprecated) head += `<span class="sr-dep">${escapeHtml(ctx.t("api.deprecated"))}</span>`;
   let body = "";
   if (row.description.trim() !== "") body += `<div class="sr-desc">${await ctx.describe(row.description)}</div>`;
-  if (row.facts.length > 0) body += `<p class="sr-facts">${row.facts.map((f) => `<span>${escapeHtml(f)}</span>`).join("")}</p>`;
+  body += factsHtml(row);
   if (row.children.length > 0) {
     const count = ctx.t("schema.children", { count: row.children.length });
     body += `<details${level === 0 ? " open" : ""}><summary>${escapeHtml(count)}</summary>${await rowsHtml(ctx, row.children, level + 1)}</details>`;
@@ -75,7 +80,7 @@ export async function rowsHtml(ctx: SchemaHtmlContext, rows: SchemaRow[], level 
 /** One root schema (a body, a response) shown as its children directly, with its own type line. */
 export async function schemaHtml(ctx: SchemaHtmlContext, root: SchemaRow): Promise<string> {
   let html = `<div class="schema"><p class="schema-type">${typeHtml(ctx, root)}</p>`;
-  if (root.facts.length > 0) html += `<p class="sr-facts">${root.facts.map((f) => `<span>${escapeHtml(f)}</span>`).join("")}</p>`;
+  html += factsHtml(root);
   if (root.children.length > 0) html += await rowsHtml(ctx, root.children, 1);
   html += cutNote(ctx, root);
   return html + "</div>";

@@ -30,9 +30,8 @@ export async function writeSearchIndex(outDir: string, records: CustomRecord[] =
       .map((e) => path.join(e.parentPath, e.name));
     let pages = 0;
     // Several files in flight, so that Pagefind's indexer is not idle while the next one is read.
-    const queue = [...files];
     const worker = async () => {
-      for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+      for (let file = files.pop(); file !== undefined; file = files.pop()) {
         const content = await readFile(file, "utf8");
         if (!content.includes(INDEX_MARK)) continue;
         const added = await index.addHTMLFile({ sourcePath: path.relative(outDir, file), content });
